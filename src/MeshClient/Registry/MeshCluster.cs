@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+
+namespace MeshClient.Registry;
+
+/// <summary>
+/// One cluster from CDS with the endpoints EDS (or its inline load assignment) gave it. Immutable.
+/// </summary>
+public sealed class MeshCluster
+{
+    /// <summary>Creates a cluster.</summary>
+    /// <param name="name">The cluster name.</param>
+    /// <param name="endpoints">The endpoints.</param>
+    /// <param name="loadBalancerPolicy">The cluster's <c>lb_policy</c>.</param>
+    /// <param name="endpointsReceived">Whether the endpoints are known (EDS answered or the cluster had an inline assignment).</param>
+    public MeshCluster(
+        string name,
+        ImmutableArray<MeshEndpoint> endpoints,
+        ClusterLoadBalancerPolicy loadBalancerPolicy = ClusterLoadBalancerPolicy.RoundRobin,
+        bool endpointsReceived = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        Name = name;
+        IstioName = IstioClusterName.TryParse(name, out var parsed) ? parsed : null;
+        Endpoints = endpoints.IsDefault ? ImmutableArray<MeshEndpoint>.Empty : endpoints;
+        LoadBalancerPolicy = loadBalancerPolicy;
+        EndpointsReceived = endpointsReceived;
+    }
+
+    /// <summary>The cluster name.</summary>
+    public string Name { get; }
+
+    /// <summary>The parts of the name when it is Istio-shaped (<c>direction|port|subset|fqdn</c>); otherwise <see langword="null"/>.</summary>
+    public IstioClusterName? IstioName { get; }
+
+    /// <summary>All endpoints, routable or not.</summary>
+    public ImmutableArray<MeshEndpoint> Endpoints { get; }
+
+    /// <summary>The cluster's load-balancing policy from CDS.</summary>
+    public ClusterLoadBalancerPolicy LoadBalancerPolicy { get; }
+
+    /// <summary>Whether the endpoints are known: EDS answered for this cluster, or the cluster carried them inline.</summary>
+    public bool EndpointsReceived { get; }
+
+    /// <summary>Returns a copy with other endpoints.</summary>
+    /// <param name="endpoints">The endpoints of the copy.</param>
+    /// <returns>The copy, marked as having received its endpoints.</returns>
+    public MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true);
+}
