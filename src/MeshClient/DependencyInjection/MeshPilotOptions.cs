@@ -1,0 +1,26 @@
+namespace MeshClient.DependencyInjection;
+
+/// <summary>The connection to Pilot / istiod.</summary>
+public sealed class MeshPilotOptions
+{
+    /// <summary>
+    /// Pilot's xDS address: <c>grpc://</c> or <c>http://</c> for plaintext (port 15010), <c>https://</c> for TLS.
+    /// Default <c>grpc://istiod.istio-system:15010</c>.
+    /// </summary>
+    public string Address { get; set; } = "grpc://istiod.istio-system:15010";
+
+    /// <summary>How long start-up waits for the first complete state before going on without it. Default 10 s.</summary>
+    public TimeSpan InitialSyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a requested resource may take before it is reported as does-not-exist. Default 15 s.</summary>
+    public TimeSpan ResourceTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The first reconnect delay. Default 1 s.</summary>
+    public TimeSpan ReconnectInitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The factor each further reconnect delay grows by. Default 1.6.</summary>
+    public double ReconnectBackoffMultiplier { get; set; } = 1.6;
+
+    /// <summary>The longest reconnect delay. Default 30 s.</summary>
+    public TimeSpan ReconnectMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+}

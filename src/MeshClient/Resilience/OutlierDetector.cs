@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using MeshClient.Registry;
+
+namespace MeshClient.Resilience;
+
+/// <summary>
+/// Passive outlier ejection for one service, as Envoy does it: an endpoint with a number of connection failures or
+/// 5xx in a row is ejected for the base time multiplied by how often it has been ejected (at most the maximum time);
+/// never more than a maximum share of the service's endpoints at once. Thread-safe; the hot path (<see cref="IsEjected"/>)
+/// reads without locks.
+/// </summary>
+internal sealed class OutlierDetector
+{
+    private readonly ConcurrentDictionary<string, EndpointRecord> _records = new(StringComparer.OrdinalIgnoreCase);
+    private readonly OutlierDetectionSettings _settings;
+    private readonly TimeProvider _timeProvider;
+
+    public OutlierDetector(OutlierDetectionSettings settings, TimeProvider timeProvider)
+    {
+        _settings = settings;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Raised when an endpoint is ejected, with the endpoint and its ejection time.</summary>
+    public event Action<MeshEndpoint, TimeSpan>? Ejected;
+
+    /// <summary>Whether <paramref name="endpoint"/> is ejected now.</summary>
+    public bool IsEjected(MeshEndpoint endpoint)
+    {
+        if (_records.IsEmpty || !_records.TryGetValue(Key(endpoint), out var record))
+        {
+            return false;
+        }
+
+        return record.EjectedUntil > _timeProvider.GetTimestamp();
+    }
+
+    /// <summary>Records a successful call (any answer but a 5xx): the endpoint's run of failures ends.</summary>
+    public void ReportSuccess(MeshEndpoint endpoint)
+    {
+        if (_records.TryGetValue(Key(endpoint), out var record))
+        {
+            lock (record)
+            {
+                record.ConsecutiveFailures = 0;
+            }
+        }
+    }
+
+    /// <summary>Records a connection failure or 5xx; ejects the endpoint when its run of failures reaches the threshold.</summary>
+    /// <param name="endpoint">The endpoint that failed.</param>
+    /// <param name="serviceEndpointCount">How many endpoints the service has now, for the maximum ejection share.</param>
+    /// <returns><see langword="true"/> when this failure ejected the endpoint.</returns>
+    public bool ReportFailure(MeshEndpoint endpoint, int serviceEndpointCount)
+    {
+        var record = _records.GetOrAdd(Key(endpoint), static _ => new EndpointRecord());
+        var now = _timeProvider.GetTimestamp();
+        TimeSpan ejectionTime;
+        lock (record)
+        {
+            if (record.EjectedUntil > now)
+            {
+                return false;
+            }
+
+            record.ForgetOldEjections(now, _settings.BaseEjectionTime, _timeProvider.TimestampFrequency);
+            record.ConsecutiveFailures++;
+            if (record.ConsecutiveFailures < _settings.ConsecutiveFailures || !MayEjectAnother(serviceEndpointCount, now))
+            {
+                return false;
+            }
+
+            record.EjectionCount++;
+            var ticks = Math.Min(_settings.BaseEjectionTime.Ticks * record.EjectionCount, _settings.MaxEjectionTime.Ticks);
+            ejectionTime = TimeSpan.FromTicks(Math.Max(ticks, _settings.BaseEjectionTime.Ticks));
+            record.EjectedUntil = now + (long)(ejectionTime.TotalSeconds * _timeProvider.TimestampFrequency);
+            record.ConsecutiveFailures = 0;
+        }
+
+        Ejected?.Invoke(endpoint, ejectionTime);
+        return true;
+    }
+
+    /// <summary>The number of endpoints ejected now.</summary>
+    public int EjectedCount(long now) => _records.Values.Count(r => r.EjectedUntil > now);
+
+    private bool MayEjectAnother(int serviceEndpointCount, long now)
+    {
+        if (serviceEndpointCount <= 0)
+        {
+            return false;
+        }
+
+        var ejected = EjectedCount(now);
+        return (ejected + 1) * 100 <= _settings.MaxEjectionPercent * serviceEndpointCount;
+    }
+
+    private static string Key(MeshEndpoint endpoint) => endpoint.ToString();
+
+    private sealed class EndpointRecord
+    {
+        private long _healthySince;
+
+        public int ConsecutiveFailures { get; set; }
+
+        public int EjectionCount { get; set; }
+
+        public long EjectedUntil { get; set; } = long.MinValue;
+
+        /// <summary>Each base ejection time spent back in service forgets one earlier ejection, as Envoy decrements its multiplier.</summary>
+        public void ForgetOldEjections(long now, TimeSpan baseEjectionTime, long frequency)
+        {
+            if (EjectionCount == 0)
+            {
+                return;
+            }
+
+            var since = Math.Max(_healthySince, EjectedUntil);
+            var period = (long)(baseEjectionTime.TotalSeconds * frequency);
+            if (period <= 0)
+            {
+                return;
+            }
+
+            var periods = (now - since) / period;
+            if (periods > 0)
+            {
+                EjectionCount = (int)Math.Max(0, EjectionCount - periods);
+                _healthySince = since + (periods * period);
+            }
+        }
+    }
+}
