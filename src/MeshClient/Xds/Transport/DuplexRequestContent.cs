@@ -36,9 +36,8 @@ internal sealed class DuplexRequestContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        // The request headers may sit in the connection's buffer until the body's first flush; a streaming call must
-        // reach the server before the first message (the server may speak first).
-        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        // SocketsHttpHandler has flushed the request headers before calling here, so the server sees the call before
+        // its first message (tested: Request_headers_reach_the_server_before_the_first_write).
         if (!_stream.TrySetResult(stream))
         {
             if (_stream.Task.IsCanceled)
