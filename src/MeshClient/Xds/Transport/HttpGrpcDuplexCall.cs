@@ -30,6 +30,7 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
     private readonly CancellationTokenSource? _deadlineCts;
     private readonly CancellationTokenRegistration _deadlineRegistration;
     private readonly CancellationTokenRegistration _callerRegistration;
+    private readonly CancellationTokenRegistration _transportRegistration;
     private readonly Task<HttpResponseMessage?> _sendTask;
 
     private GrpcCallException? _failure;
@@ -47,6 +48,7 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
         string userAgent,
         MessageParser<TResponse> parser,
         GrpcTransportOptions options,
+        CancellationToken transportDisposed,
         CancellationToken cancellationToken)
     {
         _requestUri = requestUri;
@@ -74,6 +76,10 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
         }
 
         _callerRegistration = RegisterCaller(cancellationToken);
+        _transportRegistration = transportDisposed.UnsafeRegister(
+            static state => ((HttpGrpcDuplexCall<TRequest, TResponse>)state!).Fail(
+                new GrpcCallException(GrpcStatusCode.Cancelled, "The transport was disposed.")),
+            this);
         _sendTask = SendAsync(invoker);
     }
 
@@ -180,6 +186,7 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
         await _sendTask.ConfigureAwait(false);
         Volatile.Read(ref _response)?.Dispose();
         await _callerRegistration.DisposeAsync().ConfigureAwait(false);
+        await _transportRegistration.DisposeAsync().ConfigureAwait(false);
         await _deadlineRegistration.DisposeAsync().ConfigureAwait(false);
         _deadlineCts?.Dispose();
         _request.Dispose();

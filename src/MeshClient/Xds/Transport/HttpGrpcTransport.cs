@@ -21,6 +21,10 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
 
     private readonly GrpcTransportOptions _options;
     private readonly HttpMessageInvoker _invoker;
+
+    // Cancelled by DisposeAsync: every running call resets its stream (disposing the handler alone leaves active
+    // HTTP/2 streams open).
+    private readonly CancellationTokenSource _disposing = new();
     private int _disposed;
 
     /// <summary>Creates the transport; nothing connects until the first call.</summary>
@@ -56,18 +60,20 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         }
 
         return new HttpGrpcDuplexCall<TRequest, TResponse>(
-            _invoker, new Uri(Address, methodPath), UserAgent, responseParser, _options, cancellationToken);
+            _invoker, new Uri(Address, methodPath), UserAgent, responseParser, _options, _disposing.Token, cancellationToken);
     }
 
-    /// <summary>Closes the connection; calls still running fail.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>Resets the calls still running (they fail with Cancelled) and closes the connection.</summary>
+    public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            _invoker.Dispose();
+            return;
         }
 
-        return ValueTask.CompletedTask;
+        await _disposing.CancelAsync().ConfigureAwait(false);
+        _invoker.Dispose();
+        _disposing.Dispose();
     }
 
     /// <summary>The handler of the transport's single HTTP/2 connection.</summary>

@@ -157,4 +157,51 @@ public sealed class HttpGrpcTransportCancellationTests
         Assert.Equal(GrpcStatusCode.Cancelled, (await call.ReadFailureAsync()).StatusCode);
         Assert.Equal(0, Volatile.Read(ref reached));
     }
+
+    [Fact]
+    public async Task Cancelling_a_write_cancels_the_call_and_resets_the_stream()
+    {
+        var started = NewSignal();
+        var aborted = NewSignal();
+        await using var server = await GrpcTestServer.StartAsync(async context =>
+        {
+            await context.StartResponseAsync();
+            started.TrySetResult();
+            await context.WaitForAbortAsync(aborted);
+        });
+        await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address });
+        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, CancellationToken.None);
+        await started.Task.WaitAsync(Bound);
+
+        var failure = await Assert.ThrowsAsync<GrpcCallException>(
+            () => call.WriteAsync(new StringValue { Value = "never sent" }, new CancellationToken(canceled: true)).WaitAsync(Bound));
+
+        Assert.Equal(GrpcStatusCode.Cancelled, failure.StatusCode);
+        await aborted.Task.WaitAsync(Bound);
+        Assert.Same(failure, await call.ReadFailureAsync());
+    }
+
+    [Fact]
+    public async Task Disposing_the_transport_fails_its_running_calls()
+    {
+        var started = NewSignal();
+        var aborted = NewSignal();
+        await using var server = await GrpcTestServer.StartAsync(async context =>
+        {
+            await context.StartResponseAsync();
+            started.TrySetResult();
+            await context.WaitForAbortAsync(aborted);
+        });
+        var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address });
+        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, CancellationToken.None);
+        await started.Task.WaitAsync(Bound);
+        var read = call.ReadBoundedAsync();
+
+        await transport.DisposeAsync();
+
+        var failure = await Assert.ThrowsAsync<GrpcCallException>(() => read);
+        Assert.Equal(GrpcStatusCode.Cancelled, failure.StatusCode);
+        Assert.Contains("transport was disposed", failure.Detail);
+        await aborted.Task.WaitAsync(Bound);
+    }
 }
