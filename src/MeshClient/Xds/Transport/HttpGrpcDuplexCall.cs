@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Google.Protobuf;
@@ -28,6 +29,7 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
     private readonly CancellationToken _callToken;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource? _deadlineCts;
+    private readonly string? _deadlineExceeded;
     private readonly CancellationTokenRegistration _deadlineRegistration;
     private readonly CancellationTokenRegistration _callerRegistration;
     private readonly CancellationTokenRegistration _transportRegistration;
@@ -68,10 +70,15 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
         if (options.Deadline is { } deadline)
         {
             _request.Headers.TryAddWithoutValidation(GrpcTimeoutHeader.Name, GrpcTimeoutHeader.Format(deadline));
+            _deadlineExceeded = string.Create(
+                CultureInfo.InvariantCulture, $"The call to {requestUri} passed its deadline of {deadline.TotalSeconds:0.###} s.");
             _deadlineCts = new CancellationTokenSource(deadline, options.TimeProvider);
             _deadlineRegistration = _deadlineCts.Token.UnsafeRegister(
-                static (state, _) => ((HttpGrpcDuplexCall<TRequest, TResponse>)state!).Fail(
-                    new GrpcCallException(GrpcStatusCode.DeadlineExceeded, "The call's deadline passed.")),
+                static state =>
+                {
+                    var call = (HttpGrpcDuplexCall<TRequest, TResponse>)state!;
+                    call.Fail(new GrpcCallException(GrpcStatusCode.DeadlineExceeded, call._deadlineExceeded));
+                },
                 this);
         }
 

@@ -117,6 +117,7 @@ public sealed class HttpGrpcTransportCancellationTests
 
         var failure = await Assert.ThrowsAsync<GrpcCallException>(() => read);
         Assert.Equal(GrpcStatusCode.DeadlineExceeded, failure.StatusCode);
+        Assert.Contains("deadline of 5 s", failure.Detail);
         await aborted.Task.WaitAsync(Bound);
     }
 
