@@ -36,8 +36,10 @@ internal sealed class DuplexRequestContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        // SocketsHttpHandler has flushed the request headers before calling here, so the server sees the call before
-        // its first message (tested: Request_headers_reach_the_server_before_the_first_write).
+        // SocketsHttpHandler leaves the request headers in the connection's write buffer until the body flushes (only
+        // a new connection's first flush may send them anyway). A streaming call must reach the server before its first
+        // message: the server may speak first, or answer at once (trailers-only).
+        await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (!_stream.TrySetResult(stream))
         {
             if (_stream.Task.IsCanceled)
@@ -56,7 +58,6 @@ internal sealed class DuplexRequestContent : HttpContent
         {
             // The handler stopped the body: the call was cancelled, the server reset the stream or ended the response.
             // The response side reports which; an exception from here would hide it behind a bare cancellation.
-            _stream.TrySetCanceled(cancellationToken);
         }
     }
 
