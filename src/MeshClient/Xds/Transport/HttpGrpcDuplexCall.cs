@@ -108,14 +108,7 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
         try
         {
             ThrowIfCannotWrite();
-            var stream = await _content.RequestStream.WaitAsync(_callToken).ConfigureAwait(false);
-            await GrpcMessageFraming.WriteMessageAsync(stream, message, _callToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is not GrpcCallException and not InvalidOperationException)
-        {
-            // The reader learns the call's real end (it may be a status the server sent); a failed write does not
-            // decide it, unless the call has already failed.
-            throw FailureOr(exception);
+            await WriteCoreAsync(message).ConfigureAwait(false);
         }
         finally
         {
@@ -166,8 +159,10 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
         {
             throw Fail(exception);
         }
-        catch (Exception exception) when (exception is not InvalidOperationException)
+        catch (Exception exception)
         {
+            // Cancellation, a reset stream, a broken connection, an unparsable message, or the response disposed
+            // under the read by a failure recorded meanwhile (then that failure wins).
             throw Fail(GrpcStatusMapping.FromException(exception, _requestUri));
         }
         finally
@@ -218,6 +213,21 @@ internal sealed class HttpGrpcDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<
         {
             Fail(GrpcStatusMapping.FromException(exception, _requestUri));
             return null;
+        }
+    }
+
+    private async Task WriteCoreAsync(TRequest message)
+    {
+        try
+        {
+            var stream = await _content.RequestStream.WaitAsync(_callToken).ConfigureAwait(false);
+            await GrpcMessageFraming.WriteMessageAsync(stream, message, _callToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // The reader learns the call's real end (it may be a status the server sent); a failed write does not
+            // decide it, unless the call has already failed.
+            throw FailureOr(exception);
         }
     }
 
