@@ -1,0 +1,19 @@
+using MeshClient.Xds.Transport;
+
+namespace MeshClient.Tests.Xds.Transport;
+
+/// <summary>Reads and writes with a bound, so a hung call fails the test instead of hanging it.</summary>
+internal static class DuplexCallTestExtensions
+{
+    public static Task<TResponse?> ReadBoundedAsync<TRequest, TResponse>(this IGrpcDuplexCall<TRequest, TResponse> call)
+        where TResponse : class =>
+        call.ReadAsync(CancellationToken.None).AsTask().WaitAsync(GrpcServerCalls.Bound);
+
+    public static Task WriteBoundedAsync<TRequest, TResponse>(this IGrpcDuplexCall<TRequest, TResponse> call, TRequest message)
+        where TResponse : class =>
+        call.WriteAsync(message, CancellationToken.None).WaitAsync(GrpcServerCalls.Bound);
+
+    public static async Task<GrpcCallException> ReadFailureAsync<TRequest, TResponse>(this IGrpcDuplexCall<TRequest, TResponse> call)
+        where TResponse : class =>
+        await Assert.ThrowsAsync<GrpcCallException>(() => call.ReadBoundedAsync());
+}
