@@ -93,6 +93,9 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             EnableMultipleHttp2Connections = false,
             AllowAutoRedirect = false,
             UseCookies = false,
+
+            // Pilot is reached directly: an HTTP_PROXY set for the app must not carry the h2c xDS stream.
+            UseProxy = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
     }
