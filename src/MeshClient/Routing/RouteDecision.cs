@@ -70,7 +70,7 @@ public readonly struct RouteDecision
     /// <summary>Whether the tag set is the rule's remainder (weights under 100 go to the latest version).</summary>
     public bool IsRemainder { get; }
 
-    /// <summary>The DestinationRule subset whose labels hold the tag set, when exactly one does.</summary>
+    /// <summary>The DestinationRule subset the tag set stands for, when exactly one fits (its labels hold the tags, or the tags hold its labels).</summary>
     public string? Subset { get; }
 
     /// <summary>The load-balancing strategy that picked the endpoint.</summary>

@@ -187,7 +187,11 @@ internal sealed class ServiceRoutesBuilder
         return pool;
     }
 
-    /// <summary>The DestinationRule subset whose labels hold every tag, when exactly one does.</summary>
+    /// <summary>
+    /// The DestinationRule subset the tag set stands for, when exactly one fits: its labels hold every tag
+    /// (<c>{debug: true}</c> stands for subset v2 with labels <c>{version: v2, debug: true}</c>), or every one of its
+    /// labels is among the tags (<c>{version: v2, zone: b}</c> picks endpoints of subset v2 only).
+    /// </summary>
     private DestinationRuleSubset? FindSubset(TagSet tags)
     {
         if (_destinationRule is null || tags.Count == 0)
@@ -198,7 +202,7 @@ internal sealed class ServiceRoutesBuilder
         DestinationRuleSubset? found = null;
         foreach (var subset in _destinationRule.Subsets)
         {
-            if (tags.IsSatisfiedBy(subset.Labels.Tags))
+            if (tags.IsSatisfiedBy(subset.Labels.Tags) || (subset.Labels.Count > 0 && subset.Labels.IsSatisfiedBy(tags.Tags)))
             {
                 if (found is not null)
                 {

@@ -100,7 +100,8 @@ internal sealed partial class YamlSourceReader
 
     private static int ToInt(long value) => value > int.MaxValue ? int.MaxValue : (int)value;
 
-    private static string StripPosition(string message) => PositionPrefix().Replace(message, string.Empty);
+    private static string StripPosition(string message) =>
+        PositionPrefix().Replace(message, string.Empty).Replace("  ", " ", StringComparison.Ordinal).Trim();
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", RegexOptions.CultureInvariant)]
     private static partial Regex PositionPrefix();
