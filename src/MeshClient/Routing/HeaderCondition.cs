@@ -70,7 +70,7 @@ internal sealed class HeaderCondition
 
         if (HasNumeric)
         {
-            if (!decimal.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            if (!TryParseNumber(value, out var number))
             {
                 return false;
             }
@@ -97,5 +97,53 @@ internal sealed class HeaderCondition
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Reads a decimal number: plain ones (<c>-12.5</c>, up to 18 digits) directly, anything else (spaces, exponents,
+    /// a leading +) through <see cref="decimal.TryParse(ReadOnlySpan{char}, NumberStyles, IFormatProvider?, out decimal)"/>
+    /// with the invariant culture.
+    /// </summary>
+    internal static bool TryParseNumber(ReadOnlySpan<char> text, out decimal number)
+    {
+        var negative = text.Length > 0 && text[0] == '-';
+        var digits = negative ? text[1..] : text;
+        if (digits.Length is > 0 and <= 19)
+        {
+            ulong mantissa = 0;
+            var count = 0;
+            var scale = -1;
+            var plain = true;
+            for (var i = 0; i < digits.Length; i++)
+            {
+                var c = digits[i];
+                if (char.IsAsciiDigit(c) && count < 18)
+                {
+                    mantissa = (mantissa * 10) + (uint)(c - '0');
+                    count++;
+                    if (scale >= 0)
+                    {
+                        scale++;
+                    }
+                }
+                else if (c == '.' && scale < 0 && i > 0 && i < digits.Length - 1)
+                {
+                    scale = 0;
+                }
+                else
+                {
+                    plain = false;
+                    break;
+                }
+            }
+
+            if (plain && count > 0)
+            {
+                number = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), 0, negative, (byte)Math.Max(scale, 0));
+                return true;
+            }
+        }
+
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
     }
 }

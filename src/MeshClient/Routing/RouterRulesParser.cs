@@ -366,7 +366,7 @@ internal sealed class RouterRulesParser
         Regex? compiled = null;
         if (regex is { } r)
         {
-            var options = RegexOptions.CultureInvariant | (caseInsensitive ? RegexOptions.IgnoreCase : RegexOptions.None);
+            var options = RegexOptions.CultureInvariant | RegexOptions.Compiled | (caseInsensitive ? RegexOptions.IgnoreCase : RegexOptions.None);
             try
             {
                 compiled = new Regex(r.Pattern, options, HeaderCondition.RegexMatchTimeout);

@@ -11,6 +11,7 @@ internal sealed class RouterState
 {
     private readonly RouterContext _context;
     private readonly ConcurrentDictionary<ServiceKey, ServiceRoutes> _services = new(ServiceKeyComparer.Instance);
+    private ServiceRoutes? _last;
 
     public RouterState(RouterContext context, RegistrySnapshot snapshot, RouterRules rules, DestinationRuleSet destinationRules)
     {
@@ -28,12 +29,21 @@ internal sealed class RouterState
 
     public ServiceRoutes GetRoutes(string service, int? port)
     {
-        var key = new ServiceKey(service, port ?? 0);
-        if (_services.TryGetValue(key, out var routes))
+        // Callers usually name their target with the same string instance: skip hashing it on every call.
+        var last = Volatile.Read(ref _last);
+        var portKey = port ?? 0;
+        if (last is not null && ReferenceEquals(last.Key.Name, service) && last.Key.Port == portKey)
         {
-            return routes;
+            return last;
         }
 
-        return _services.GetOrAdd(key, ServiceRoutesBuilder.Build(_context, Snapshot, Rules, DestinationRules, key));
+        var key = new ServiceKey(service, portKey);
+        if (!_services.TryGetValue(key, out var routes))
+        {
+            routes = _services.GetOrAdd(key, ServiceRoutesBuilder.Build(_context, Snapshot, Rules, DestinationRules, key));
+        }
+
+        Volatile.Write(ref _last, routes);
+        return routes;
     }
 }

@@ -9,8 +9,9 @@ namespace MeshClient.Routing;
 /// </summary>
 internal sealed class ServiceRoutes
 {
-    public ServiceRoutes(MeshService service, RulePlan[] rules, EndpointPool allEndpoints, string? latestVersion, DestinationRule? destinationRule)
+    public ServiceRoutes(ServiceKey key, MeshService service, RulePlan[] rules, EndpointPool allEndpoints, string? latestVersion, DestinationRule? destinationRule)
     {
+        Key = key;
         Service = service;
         Rules = rules;
         AllEndpoints = allEndpoints;
@@ -19,11 +20,15 @@ internal sealed class ServiceRoutes
         Failure = RouteFailure.None;
     }
 
-    public ServiceRoutes(RouteFailure failure)
+    public ServiceRoutes(ServiceKey key, RouteFailure failure)
     {
+        Key = key;
         Failure = failure;
         Rules = [];
     }
+
+    /// <summary>The name and port the routes were looked up by (the name instance of the first lookup).</summary>
+    public ServiceKey Key { get; }
 
     /// <summary>The service port, or <see langword="null"/> when it is not in the registry (see <see cref="Failure"/>).</summary>
     public MeshService? Service { get; }

@@ -37,18 +37,18 @@ internal sealed class ServiceRoutesBuilder
             var failure = port is null && snapshot.GetServicePorts(key.Name, context.DefaultNamespace).Count > 1
                 ? RouteFailure.PortNotSpecified
                 : RouteFailure.ServiceNotFound;
-            return new ServiceRoutes(failure);
+            return new ServiceRoutes(key, failure);
         }
 
-        return new ServiceRoutesBuilder(context, service, destinationRules).Build(rules, key.Name);
+        return new ServiceRoutesBuilder(context, service, destinationRules).Build(rules, key);
     }
 
-    private ServiceRoutes Build(RouterRules rules, string requestedName)
+    private ServiceRoutes Build(RouterRules rules, ServiceKey key)
     {
         var latest = FindLatestVersion();
         var remainderTags = latest is null ? TagSet.Empty : TagSet.Create([new(VersionLabel, latest)]);
         var plans = new List<RulePlan>();
-        foreach (var rule in FindRules(rules, requestedName))
+        foreach (var rule in FindRules(rules, key.Name))
         {
             var destinations = new List<RuleDestination>();
             foreach (var route in rule.Routes)
@@ -67,7 +67,7 @@ internal sealed class ServiceRoutesBuilder
             plans.Add(new RulePlan(rule, [.. destinations], _context.WeightSelection, _context.Settings.Random));
         }
 
-        return new ServiceRoutes(_service, [.. plans], GetPool(TagSet.Empty), latest, _destinationRule);
+        return new ServiceRoutes(key, _service, [.. plans], GetPool(TagSet.Empty), latest, _destinationRule);
     }
 
     private IEnumerable<RouteRule> FindRules(RouterRules rules, string requestedName)

@@ -84,6 +84,34 @@ public sealed class HeaderConditionTests
     }
 
     [Theory]
+    [InlineData("0")]
+    [InlineData("18")]
+    [InlineData("-0.5")]
+    [InlineData("18.010")]
+    [InlineData("00012")]
+    [InlineData("123456789012345678")]
+    [InlineData("1234567890123456789")]
+    [InlineData("99999999999999999999999")]
+    [InlineData("0.000000000000000001")]
+    [InlineData("1.")]
+    [InlineData(".5")]
+    [InlineData("1.2.3")]
+    [InlineData("-")]
+    [InlineData("")]
+    [InlineData("1e2")]
+    [InlineData(" 20 ")]
+    [InlineData("+5")]
+    [InlineData("--5")]
+    [InlineData("5-")]
+    [InlineData("1,000")]
+    public void Number_reading_agrees_with_decimal_parsing(string text)
+    {
+        var expectedOk = decimal.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var expected);
+        Assert.Equal(expectedOk, HeaderCondition.TryParseNumber(text, out var actual));
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
     [InlineData("{exact: jason}")]
     [InlineData("{noEqu: jason}")]
     [InlineData("{greater: 0}")]
