@@ -1,0 +1,37 @@
+namespace MeshClient.LoadBalancing;
+
+/// <summary>
+/// A call in flight to the endpoint a decision chose, from <c>MeshRouter.BeginCall</c>. Complete it exactly once
+/// when the call ends: it feeds the in-flight counts (LeastRequest), response times (WeightedResponse) and
+/// successive failures (SessionStickiness).
+/// </summary>
+public readonly struct EndpointCall
+{
+    private readonly EndpointStatistics? _statistics;
+    private readonly TimeProvider? _time;
+    private readonly long _started;
+
+    internal EndpointCall(EndpointStatistics statistics, TimeProvider time)
+    {
+        _statistics = statistics;
+        _time = time;
+        _started = time.GetTimestamp();
+        statistics.CallStarted();
+    }
+
+    /// <summary>Whether this call tracks an endpoint (false for the call of a failed decision).</summary>
+    public bool IsTracked => _statistics is not null;
+
+    /// <summary>Records the end of the call, measuring its duration with the router's clock.</summary>
+    /// <param name="success">Whether the call succeeded (for HTTP: got a response that was not a 5xx).</param>
+    public void Complete(bool success)
+    {
+        if (_statistics is null || _time is null)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        _statistics.CallFinished(success, now - _started, now);
+    }
+}

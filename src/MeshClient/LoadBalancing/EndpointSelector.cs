@@ -1,0 +1,34 @@
+namespace MeshClient.LoadBalancing;
+
+/// <summary>
+/// Picks one endpoint among a fixed, non-empty set of candidates (one tag set of one service in one registry
+/// snapshot). Instances are built when the state is rebuilt and used from many threads without locks.
+/// </summary>
+internal abstract class EndpointSelector
+{
+    protected EndpointSelector(EndpointCandidate[] candidates)
+    {
+        if (candidates.Length == 0)
+        {
+            throw new ArgumentException("A selector needs at least one candidate.", nameof(candidates));
+        }
+
+        Candidates = candidates;
+    }
+
+    public EndpointCandidate[] Candidates { get; }
+
+    public static EndpointSelector Create(LoadBalancingStrategy strategy, EndpointCandidate[] candidates, LoadBalancingSettings settings, SessionTable? sessions) =>
+        strategy switch
+        {
+            LoadBalancingStrategy.Random => new RandomSelector(candidates, settings.Random),
+            LoadBalancingStrategy.LeastRequest => new LeastRequestSelector(candidates, settings.Random),
+            LoadBalancingStrategy.WeightedResponse => new WeightedResponseSelector(candidates, settings),
+            LoadBalancingStrategy.SessionStickiness when sessions is not null => new SessionStickinessSelector(candidates, sessions, settings),
+            _ => new RoundRobinSelector(candidates),
+        };
+
+    /// <summary>Picks an endpoint.</summary>
+    /// <param name="sessionKey">The request's session key (SessionStickiness only); empty when none.</param>
+    public abstract EndpointCandidate Select(ReadOnlySpan<char> sessionKey);
+}

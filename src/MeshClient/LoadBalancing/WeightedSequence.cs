@@ -1,0 +1,136 @@
+namespace MeshClient.LoadBalancing;
+
+/// <summary>
+/// A smooth weighted round robin (as nginx does it) precomputed for one period, walked by an interlocked counter:
+/// any run of calls as long as the period (and so any multiple of it) holds each index exactly its weight's share,
+/// spread out rather than in blocks, without locks.
+/// </summary>
+internal sealed class WeightedSequence
+{
+    /// <summary>The longest period kept; heavier weights are scaled down to fit.</summary>
+    internal const int MaxPeriod = 10_000;
+
+    private readonly int[]? _order;
+    private readonly int _count;
+    private int _counter = -1;
+
+    private WeightedSequence(int[]? order, int count)
+    {
+        _order = order;
+        _count = count;
+    }
+
+    /// <summary>The number of calls after which the sequence repeats.</summary>
+    public int Period => _order?.Length ?? _count;
+
+    /// <summary>Builds the sequence; entries of weight 0 never come up. At least one weight must be positive.</summary>
+    public static WeightedSequence Create(ReadOnlySpan<long> weights)
+    {
+        var positive = 0;
+        var allEqual = true;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            if (weights[i] > 0)
+            {
+                allEqual &= weights[i] == weights[0];
+                positive++;
+            }
+            else
+            {
+                allEqual = false;
+            }
+        }
+
+        if (positive == 0)
+        {
+            throw new ArgumentException("At least one weight must be positive.", nameof(weights));
+        }
+
+        if (allEqual)
+        {
+            return new WeightedSequence(null, weights.Length);
+        }
+
+        return new WeightedSequence(Smooth(Reduce(weights)), weights.Length);
+    }
+
+    /// <summary>The next index.</summary>
+    public int Next()
+    {
+        var n = (uint)Interlocked.Increment(ref _counter);
+        return _order is null ? (int)(n % (uint)_count) : _order[n % (uint)_order.Length];
+    }
+
+    private static long[] Reduce(ReadOnlySpan<long> weights)
+    {
+        var reduced = weights.ToArray();
+        long gcd = 0, total = 0;
+        foreach (var w in reduced)
+        {
+            gcd = Gcd(gcd, w);
+            total += w;
+        }
+
+        for (var i = 0; i < reduced.Length; i++)
+        {
+            reduced[i] /= gcd;
+        }
+
+        total /= gcd;
+        var limit = Math.Max(reduced.Length, Math.Min(MaxPeriod, 2_000_000 / Math.Max(1, reduced.Length)));
+        if (total > limit)
+        {
+            // Too long a period to precompute: scale down, keeping every positive weight at least 1.
+            for (var i = 0; i < reduced.Length; i++)
+            {
+                reduced[i] = reduced[i] == 0 ? 0 : Math.Max(1, reduced[i] * limit / total);
+            }
+        }
+
+        return reduced;
+    }
+
+    private static int[] Smooth(long[] weights)
+    {
+        long total = 0;
+        foreach (var w in weights)
+        {
+            total += w;
+        }
+
+        var current = new long[weights.Length];
+        var order = new int[total];
+        for (var k = 0; k < order.Length; k++)
+        {
+            var best = -1;
+            for (var i = 0; i < weights.Length; i++)
+            {
+                if (weights[i] == 0)
+                {
+                    continue;
+                }
+
+                current[i] += weights[i];
+                if (best < 0 || current[i] > current[best])
+                {
+                    best = i;
+                }
+            }
+
+            current[best] -= total;
+            order[k] = best;
+        }
+
+        return order;
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a;
+    }
+}

@@ -1,0 +1,171 @@
+using MeshClient.LoadBalancing;
+using MeshClient.Registry;
+
+namespace MeshClient.Routing;
+
+/// <summary>
+/// Routes calls over the registry: the first matching router.yaml rule picks a tag set by weight, the endpoints
+/// carrying those tags (merged with DestinationRule subset labels) are found, and the service's load-balancing
+/// strategy picks one. Thread-safe and lock-free on the call path: each decision sees one immutable state
+/// (registry snapshot, rules, DestinationRules), rebuilt only when one of them changes.
+/// </summary>
+/// <example>
+/// <code>
+/// var decision = router.Route(new RouteRequest("reviews", sourceService: "productpage"), new HttpRequestHeadersReader(request.Headers));
+/// if (!decision.Succeeded) { /* decision.Failure says why */ }
+/// var call = router.BeginCall(decision);
+/// try { /* send to decision.Endpoint */ call.Complete(success: true); }
+/// catch { call.Complete(success: false); throw; }
+/// </code>
+/// </example>
+public sealed class MeshRouter
+{
+    private readonly MeshRegistry _registry;
+    private readonly RouterContext _context;
+    private readonly object _updateLock = new();
+    private RouterState _state;
+
+    /// <summary>Creates a router over a registry.</summary>
+    /// <param name="registry">The registry whose current snapshot each decision uses.</param>
+    /// <param name="rules">The router.yaml rules; none when <see langword="null"/>.</param>
+    /// <param name="destinationRules">The DestinationRules; none when <see langword="null"/>.</param>
+    /// <param name="options">The options; read once here.</param>
+    /// <param name="timeProvider">The clock of session timeouts and response times.</param>
+    public MeshRouter(
+        MeshRegistry registry,
+        RouterRules? rules = null,
+        DestinationRuleSet? destinationRules = null,
+        MeshRouterOptions? options = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+        _context = new RouterContext(options ?? new MeshRouterOptions(), timeProvider ?? TimeProvider.System);
+        _state = new RouterState(_context, registry.Current, rules ?? RouterRules.Empty, destinationRules ?? DestinationRuleSet.Empty);
+    }
+
+    /// <summary>The rules in force.</summary>
+    public RouterRules Rules => Volatile.Read(ref _state).Rules;
+
+    /// <summary>The DestinationRules in force.</summary>
+    public DestinationRuleSet DestinationRules => Volatile.Read(ref _state).DestinationRules;
+
+    /// <summary>The registry the router reads.</summary>
+    public MeshRegistry Registry => _registry;
+
+    internal RouterContext Context => _context;
+
+    /// <summary>Puts new rules in force for the decisions that start from now on.</summary>
+    /// <param name="rules">The rules.</param>
+    public void UpdateRules(RouterRules rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        lock (_updateLock)
+        {
+            var current = _state;
+            Volatile.Write(ref _state, new RouterState(_context, _registry.Current, rules, current.DestinationRules));
+        }
+    }
+
+    /// <summary>Puts new DestinationRules in force for the decisions that start from now on.</summary>
+    /// <param name="destinationRules">The DestinationRules.</param>
+    public void UpdateDestinationRules(DestinationRuleSet destinationRules)
+    {
+        ArgumentNullException.ThrowIfNull(destinationRules);
+        lock (_updateLock)
+        {
+            var current = _state;
+            Volatile.Write(ref _state, new RouterState(_context, _registry.Current, current.Rules, destinationRules));
+        }
+    }
+
+    /// <summary>Routes a call that has no headers.</summary>
+    /// <param name="request">The target and the caller.</param>
+    /// <returns>The decision.</returns>
+    public RouteDecision Route(in RouteRequest request) => Route(request, default(NoRouteHeaders));
+
+    /// <summary>Routes a call.</summary>
+    /// <typeparam name="THeaders">The header reader; a struct keeps the call free of allocations.</typeparam>
+    /// <param name="request">The target and the caller.</param>
+    /// <param name="headers">The call's headers.</param>
+    /// <returns>The decision: the endpoint and why, or why there is none.</returns>
+    public RouteDecision Route<THeaders>(in RouteRequest request, in THeaders headers)
+        where THeaders : IRouteHeaders, allows ref struct
+    {
+        if (request.Service is null)
+        {
+            throw new ArgumentException("The request names no service.", nameof(request));
+        }
+
+        var state = CurrentState();
+        var routes = state.GetRoutes(request.Service, request.Port);
+        var version = state.Snapshot.Version;
+        if (routes.Service is null)
+        {
+            return new RouteDecision(request.Service, null, null, routes.Failure, -1, 0, null, false, null, _context.DefaultStrategy, version);
+        }
+
+        EndpointPool pool = routes.AllEndpoints!;
+        RouteRule? rule = null;
+        var isRemainder = false;
+        foreach (var plan in routes.Rules)
+        {
+            if (plan.Rule.Match is null || plan.Rule.Match.Matches(request, headers))
+            {
+                var destination = plan.Next();
+                pool = destination.Pool;
+                isRemainder = destination.IsRemainder;
+                rule = plan.Rule;
+                break;
+            }
+        }
+
+        var ruleIndex = rule?.Index ?? -1;
+        var precedence = rule?.Precedence ?? 0;
+        if (pool.Selector is not { } selector)
+        {
+            return new RouteDecision(request.Service, routes.Service, null, pool.FailureWhenEmpty, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version);
+        }
+
+        var sessionKey = pool.Strategy == LoadBalancingStrategy.SessionStickiness
+            ? SessionKeyReader.Read(headers, _context.SessionHeaderName, _context.SessionCookieName)
+            : default;
+        var candidate = selector.Select(sessionKey);
+        return new RouteDecision(request.Service, routes.Service, candidate, RouteFailure.None, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version);
+    }
+
+    /// <summary>
+    /// Records that a call to the decision's endpoint starts; complete the returned call when it ends. Does nothing
+    /// (and returns an untracked call) for a failed decision.
+    /// </summary>
+    /// <param name="decision">The decision whose endpoint is called.</param>
+    /// <returns>The call to complete.</returns>
+    public EndpointCall BeginCall(in RouteDecision decision) =>
+        decision.Candidate is { } candidate ? new EndpointCall(candidate.Statistics, _context.Settings.Time) : default;
+
+    private RouterState CurrentState()
+    {
+        var state = Volatile.Read(ref _state);
+        var snapshot = _registry.Current;
+        return ReferenceEquals(state.Snapshot, snapshot) ? state : Refresh();
+    }
+
+    private RouterState Refresh()
+    {
+        lock (_updateLock)
+        {
+            // Read the registry again under the lock, so a slow thread never puts an older snapshot back.
+            var snapshot = _registry.Current;
+            var state = _state;
+            if (ReferenceEquals(state.Snapshot, snapshot))
+            {
+                return state;
+            }
+
+            var next = new RouterState(_context, snapshot, state.Rules, state.DestinationRules);
+            Volatile.Write(ref _state, next);
+            _context.PruneStatistics(snapshot);
+            return next;
+        }
+    }
+}

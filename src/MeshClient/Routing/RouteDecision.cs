@@ -1,0 +1,126 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using MeshClient.LoadBalancing;
+using MeshClient.Registry;
+
+namespace MeshClient.Routing;
+
+/// <summary>
+/// The outcome of routing one call: the endpoint, and why it was chosen (the rule that matched, the tag set, the
+/// subset, the strategy), or why there is none. Immutable; <see cref="ToString"/> explains it in one line.
+/// </summary>
+public readonly struct RouteDecision
+{
+    private static readonly IReadOnlyDictionary<string, string> NoTags = FrozenDictionary<string, string>.Empty;
+
+    internal RouteDecision(
+        string requestedService,
+        MeshService? service,
+        EndpointCandidate? candidate,
+        RouteFailure failure,
+        int ruleIndex,
+        int rulePrecedence,
+        IReadOnlyDictionary<string, string>? tags,
+        bool isRemainder,
+        string? subset,
+        LoadBalancingStrategy strategy,
+        long registryVersion)
+    {
+        RequestedService = requestedService;
+        Service = service;
+        Candidate = candidate;
+        Failure = failure;
+        RuleIndex = ruleIndex;
+        RulePrecedence = rulePrecedence;
+        Tags = tags ?? NoTags;
+        IsRemainder = isRemainder;
+        Subset = subset;
+        Strategy = strategy;
+        RegistryVersion = registryVersion;
+    }
+
+    /// <summary>Whether an endpoint was chosen.</summary>
+    public bool Succeeded => Candidate is not null;
+
+    /// <summary>The chosen endpoint, or <see langword="null"/> when <see cref="Failure"/> says why there is none.</summary>
+    public MeshEndpoint? Endpoint => Candidate?.Endpoint;
+
+    /// <summary>Why there is no endpoint; <see cref="RouteFailure.None"/> when there is one.</summary>
+    public RouteFailure Failure { get; }
+
+    /// <summary>The service as the request named it.</summary>
+    public string RequestedService { get; }
+
+    /// <summary>The registry's service port the call goes to, or <see langword="null"/> when it was not found.</summary>
+    public MeshService? Service { get; }
+
+    /// <summary>Whether a rule matched.</summary>
+    public bool RuleMatched => RuleIndex >= 0;
+
+    /// <summary>The 0-based position, as written, of the rule that matched in <c>routeRule.&lt;service&gt;</c>; -1 when none did.</summary>
+    public int RuleIndex { get; }
+
+    /// <summary>The precedence of the rule that matched; 0 when none did.</summary>
+    public int RulePrecedence { get; }
+
+    /// <summary>The tag set the endpoint was chosen from; empty when no rule matched (every routable endpoint).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; }
+
+    /// <summary>Whether the tag set is the rule's remainder (weights under 100 go to the latest version).</summary>
+    public bool IsRemainder { get; }
+
+    /// <summary>The DestinationRule subset the tag set stands for, when exactly one fits (its labels hold the tags, or the tags hold its labels).</summary>
+    public string? Subset { get; }
+
+    /// <summary>The load-balancing strategy that picked the endpoint.</summary>
+    public LoadBalancingStrategy Strategy { get; }
+
+    /// <summary>The version of the registry snapshot the decision was made on.</summary>
+    public long RegistryVersion { get; }
+
+    internal EndpointCandidate? Candidate { get; }
+
+    /// <summary>Explains the decision, for logs and traces.</summary>
+    /// <returns>One line, such as <c>reviews -> 10.0.0.1:9080: rule 0 (precedence 2), tags {version=v1}, subset v1, RoundRobin</c>.</returns>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(RequestedService).Append(" -> ");
+        if (!Succeeded)
+        {
+            text.Append("no endpoint: ").Append(Failure.ToString());
+        }
+        else
+        {
+            text.Append(Endpoint!.ToString());
+        }
+
+        text.Append(": ");
+        text.Append(RuleMatched
+            ? string.Create(CultureInfo.InvariantCulture, $"rule {RuleIndex} (precedence {RulePrecedence})")
+            : "no rule matched");
+        text.Append(", tags {");
+        var first = true;
+        foreach (var (name, value) in Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            text.Append(first ? string.Empty : ", ").Append(name).Append('=').Append(value);
+            first = false;
+        }
+
+        text.Append('}');
+        if (IsRemainder)
+        {
+            text.Append(" (remainder to the latest version)");
+        }
+
+        if (Subset is not null)
+        {
+            text.Append(", subset ").Append(Subset);
+        }
+
+        text.Append(", ").Append(Strategy.ToString());
+        text.Append(CultureInfo.InvariantCulture, $", registry version {RegistryVersion}");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MeshClient.Routing;
+
+/// <summary>
+/// A routing configuration file (router.yaml or DestinationRules) that is loaded at once and reloaded when it
+/// changes on disk, after a quiet period. A bad edit is logged as <c>FILE:LINE:COLUMN: reason</c> and raises
+/// <see cref="ReloadFailed"/>; <see cref="Current"/> keeps the last good content.
+/// </summary>
+/// <typeparam name="T">The parsed content: <see cref="RouterRules"/> or <see cref="DestinationRuleSet"/>.</typeparam>
+public sealed partial class RoutingConfigurationFile<T> : IDisposable
+    where T : class
+{
+    private static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(500);
+
+    private readonly Func<string, string, T> _parse;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _debounce;
+    private readonly ITimer _timer;
+    private readonly FileSystemWatcher? _watcher;
+    private readonly object _reloadLock = new();
+    private T _current;
+    private volatile MeshConfigurationException? _lastError;
+    private int _disposed;
+
+    internal RoutingConfigurationFile(string path, Func<string, string, T> parse, ILogger? logger, TimeProvider? timeProvider, TimeSpan? debounce)
+    {
+        Path = path;
+        _parse = parse;
+        _logger = logger ?? NullLogger.Instance;
+        _debounce = debounce ?? DefaultDebounce;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_debounce, TimeSpan.Zero);
+
+        // First load: a bad file fails start-up with its FILE:LINE:COLUMN message.
+        _current = parse(ReadText(path), path);
+        _timer = (timeProvider ?? TimeProvider.System).CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+        var full = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(full);
+        if (directory is not null)
+        {
+            _watcher = new FileSystemWatcher(directory, System.IO.Path.GetFileName(full))
+            {
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+            };
+            _watcher.Changed += OnFileEvent;
+            _watcher.Created += OnFileEvent;
+            _watcher.Renamed += OnFileEvent;
+            _watcher.EnableRaisingEvents = true;
+        }
+    }
+
+    /// <summary>Raised after a changed file was loaded; the argument is the new content.</summary>
+    public event EventHandler<T>? Reloaded;
+
+    /// <summary>Raised when a changed file could not be loaded; the last good content stays in <see cref="Current"/>.</summary>
+    public event EventHandler<MeshConfigurationException>? ReloadFailed;
+
+    /// <summary>The file path as given.</summary>
+    public string Path { get; }
+
+    /// <summary>The last good content.</summary>
+    public T Current => Volatile.Read(ref _current);
+
+    /// <summary>The error of the last reload, or <see langword="null"/> when it succeeded.</summary>
+    public MeshConfigurationException? LastError => _lastError;
+
+    /// <summary>Stops watching the file.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _watcher?.Dispose();
+        _timer.Dispose();
+    }
+
+    internal static string ReadText(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new MeshConfigurationException(path, 0, 0, $"cannot read the file: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Notes a change of the file: the reload runs once the debounce time passes without another change.</summary>
+    internal void NotifyChanged()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Reads and parses the file now, keeping the last good content on error.</summary>
+    internal void Reload()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        T loaded;
+        lock (_reloadLock)
+        {
+            try
+            {
+                loaded = _parse(ReadText(Path), Path);
+            }
+            catch (MeshConfigurationException ex)
+            {
+                _lastError = ex;
+                LogReloadFailed(_logger, ex.File, ex.Line, ex.Column, ex.Reason);
+                ReloadFailed?.Invoke(this, ex);
+                return;
+            }
+
+            _lastError = null;
+            Volatile.Write(ref _current, loaded);
+        }
+
+        LogReloaded(_logger, Path);
+        Reloaded?.Invoke(this, loaded);
+    }
+
+    private void OnFileEvent(object sender, FileSystemEventArgs e) => NotifyChanged();
+}

@@ -1,0 +1,56 @@
+using MeshClient.LoadBalancing;
+
+namespace MeshClient.Routing;
+
+/// <summary>A rule ready to route: its match and its own weight pool over its destinations.</summary>
+internal sealed class RulePlan
+{
+    private readonly RuleDestination[] _destinations;
+    private readonly WeightedSequence? _sequence;
+    private readonly int[]? _cumulative;
+    private readonly IRandomSource? _random;
+
+    public RulePlan(RouteRule rule, RuleDestination[] destinations, RouteWeightSelection selection, IRandomSource random)
+    {
+        Rule = rule;
+        _destinations = destinations;
+        if (selection == RouteWeightSelection.Random)
+        {
+            _random = random;
+            _cumulative = new int[destinations.Length];
+            var sum = 0;
+            for (var i = 0; i < destinations.Length; i++)
+            {
+                sum += destinations[i].Weight;
+                _cumulative[i] = sum;
+            }
+        }
+        else
+        {
+            _sequence = WeightedSequence.Create(destinations.Select(d => (long)d.Weight).ToArray());
+        }
+    }
+
+    public RouteRule Rule { get; }
+
+    public IReadOnlyList<RuleDestination> Destinations => _destinations;
+
+    public RuleDestination Next()
+    {
+        if (_sequence is not null)
+        {
+            return _destinations[_sequence.Next()];
+        }
+
+        var point = _random!.Next(_cumulative![^1]);
+        for (var i = 0; i < _cumulative.Length; i++)
+        {
+            if (point < _cumulative[i])
+            {
+                return _destinations[i];
+            }
+        }
+
+        return _destinations[^1];
+    }
+}
