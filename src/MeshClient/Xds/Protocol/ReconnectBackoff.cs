@@ -2,7 +2,8 @@ namespace MeshClient.Xds.Protocol;
 
 /// <summary>
 /// Exponential reconnect backoff with jitter: the base delay starts at the initial delay and grows by the multiplier
-/// up to the maximum; each delay is the base spread by ±jitter, capped at the maximum. Not thread-safe.
+/// up to the maximum; each delay is the base spread by ±jitter, rounded to whole milliseconds and capped at the
+/// maximum. Not thread-safe.
 /// </summary>
 internal sealed class ReconnectBackoff
 {
@@ -46,9 +47,10 @@ internal sealed class ReconnectBackoff
         var grown = baseDelay.Ticks * _multiplier;
         _next = grown >= _max.Ticks ? _max : TimeSpan.FromTicks((long)grown);
 
+        // Whole milliseconds: Task.Delay hands the timer whole milliseconds, so the delay computed is the delay waited.
         var r = Math.Clamp(_random(), 0, 1);
-        var jittered = baseDelay.Ticks * (1 + (_jitter * ((2 * r) - 1)));
-        return jittered >= _max.Ticks ? _max : TimeSpan.FromTicks(Math.Max(1, (long)Math.Round(jittered)));
+        var jitteredMs = Math.Round(baseDelay.TotalMilliseconds * (1 + (_jitter * ((2 * r) - 1))), MidpointRounding.AwayFromZero);
+        return jitteredMs >= _max.TotalMilliseconds ? _max : TimeSpan.FromMilliseconds(Math.Max(1, jitteredMs));
     }
 
     /// <summary>Starts again from the initial delay (after a stream that received data).</summary>
