@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using MeshClient.Registry;
 using MeshClient.Xds.Protos.Discovery;
@@ -250,9 +251,9 @@ internal sealed partial class AdsClient
 
         stream.EndpointsReportedMissing.Add(name);
         Log.ResourceDoesNotExist(_logger, _endpoints.TypeUrl, name, _doesNotExistTimeout);
-        _registry.SetLastError($"EDS resource \"{name}\" does not exist: it was not received within {_doesNotExistTimeout.TotalSeconds:0.###} s.");
-        ResourceDoesNotExist?.Invoke(this, new XdsResourceDoesNotExistEventArgs(_endpoints.TypeUrl, name, _doesNotExistTimeout));
+        _registry.SetLastError($"EDS resource \"{name}\" does not exist: it was not received within {_doesNotExistTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
         UpdateSyncState(stream);
+        ResourceDoesNotExist?.Invoke(this, new XdsResourceDoesNotExistEventArgs(_endpoints.TypeUrl, name, _doesNotExistTimeout));
     }
 
     private void UpdateSyncState(AdsStreamContext stream)
