@@ -125,12 +125,13 @@ internal sealed partial class AdsClient
         await WriteAsync(stream, _clusters.CreateRequest(Identity.Node), cancellationToken);
         if (_endpoints.ResourceNames.Length > 0)
         {
-            await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
-            stream.EndpointsRequested = true;
             foreach (var name in _endpoints.ResourceNames)
             {
                 stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
             }
+
+            stream.EndpointsRequested = true;
+            await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
         }
     }
 
@@ -178,17 +179,17 @@ internal sealed partial class AdsClient
             stream.Forget(removed);
         }
 
+        foreach (var name in names)
+        {
+            stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
+        }
+
         var send = names.Length > 0 ? changed || !stream.EndpointsRequested : changed && stream.EndpointsRequested;
         if (send)
         {
             Log.EndpointSubscriptionChanged(_logger, names.Length, string.Join(",", names));
-            await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
             stream.EndpointsRequested = true;
-        }
-
-        foreach (var name in names)
-        {
-            stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
+            await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
         }
 
         UpdateSyncState(stream);
