@@ -1,0 +1,293 @@
+using System.Globalization;
+using System.Threading.Channels;
+using MeshClient.Registry;
+using MeshClient.Xds.Protos.Discovery;
+using MeshClient.Xds.Transport;
+
+namespace MeshClient.Xds.Protocol;
+
+/// <summary>One ADS stream: subscribe, then handle responses and timer expiries in order until the stream ends.</summary>
+internal sealed partial class AdsClient
+{
+    private async Task<StreamOutcome> RunStreamAsync(CancellationToken cancellationToken)
+    {
+        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        IGrpcDuplexCall<DiscoveryRequest, DiscoveryResponse> call;
+        try
+        {
+            call = _transport.StartDuplexStreaming<DiscoveryRequest, DiscoveryResponse>(_methodPath, DiscoveryResponse.Parser, streamCts.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new StreamOutcome(false, null);
+        }
+        catch (Exception ex)
+        {
+            return Failed(false, ex);
+        }
+
+        var stream = new AdsStreamContext(call);
+        var receive = ReceiveAsync(call, stream.Events.Writer, streamCts.Token);
+        try
+        {
+            await SendInitialRequestsAsync(stream, streamCts.Token);
+            while (true)
+            {
+                var next = await stream.Events.Reader.ReadAsync(streamCts.Token);
+                if (next.Ended)
+                {
+                    if (next.Error is null)
+                    {
+                        Log.StreamClosedByServer(_logger);
+                        return new StreamOutcome(stream.ReceivedData, "Pilot closed the ADS stream.");
+                    }
+
+                    return Failed(stream.ReceivedData, next.Error);
+                }
+
+                if (next.Response is { } response)
+                {
+                    await HandleResponseAsync(stream, response, streamCts.Token);
+                }
+                else if (next.MissingResourceName is { } name)
+                {
+                    HandleTimerFired(stream, name, next.TimerId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new StreamOutcome(stream.ReceivedData, null);
+        }
+        catch (Exception ex)
+        {
+            return Failed(stream.ReceivedData, ex);
+        }
+        finally
+        {
+            stream.StopAllTimers();
+            stream.Events.Writer.TryComplete();
+            await streamCts.CancelAsync();
+            try
+            {
+                await call.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                Log.CallDisposeFailed(_logger, ex);
+            }
+
+            await receive;
+        }
+    }
+
+    private StreamOutcome Failed(bool receivedData, Exception exception)
+    {
+        var error = Describe(exception);
+        Log.StreamFailed(_logger, error, exception);
+        return new StreamOutcome(receivedData, error);
+    }
+
+    private static async Task ReceiveAsync(
+        IGrpcDuplexCall<DiscoveryRequest, DiscoveryResponse> call,
+        ChannelWriter<AdsStreamEvent> events,
+        CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            while (true)
+            {
+                var response = await call.ReadAsync(cancellationToken);
+                if (response is null)
+                {
+                    events.TryWrite(AdsStreamEvent.StreamEnded(null));
+                    return;
+                }
+
+                events.TryWrite(AdsStreamEvent.Received(response));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stream loop ended the call.
+        }
+        catch (Exception ex)
+        {
+            events.TryWrite(AdsStreamEvent.StreamEnded(ex));
+        }
+    }
+
+    private async Task SendInitialRequestsAsync(AdsStreamContext stream, CancellationToken cancellationToken)
+    {
+        _clusters.StartStream();
+        _endpoints.StartStream();
+        await WriteAsync(stream, _clusters.CreateRequest(Identity.Node), cancellationToken);
+        if (_endpoints.ResourceNames.Length > 0)
+        {
+            foreach (var name in _endpoints.ResourceNames)
+            {
+                stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
+            }
+
+            stream.EndpointsRequested = true;
+            await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
+        }
+    }
+
+    private async Task HandleResponseAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
+    {
+        stream.ReceivedData = true;
+        Log.ResponseReceived(_logger, response.TypeUrl, response.VersionInfo, response.Nonce, response.Resources.Count);
+        if (string.Equals(response.TypeUrl, _clusters.TypeUrl, StringComparison.Ordinal))
+        {
+            await HandleClustersAsync(stream, response, cancellationToken);
+        }
+        else if (string.Equals(response.TypeUrl, _endpoints.TypeUrl, StringComparison.Ordinal))
+        {
+            await HandleEndpointsAsync(stream, response, cancellationToken);
+        }
+        else
+        {
+            Log.UnknownTypeIgnored(_logger, response.TypeUrl, response.Nonce);
+        }
+    }
+
+    private async Task HandleClustersAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
+    {
+        _clusters.OnResponse(response);
+        List<DecodedCluster> clusters;
+        try
+        {
+            clusters = ClusterResourceDecoder.Decode(response);
+        }
+        catch (XdsResourceException ex)
+        {
+            await RejectAsync(stream, _clusters, "CDS", response, ex.Message, cancellationToken);
+            return;
+        }
+
+        _cache.ReplaceClusters(clusters);
+        stream.ClustersApplied = true;
+        Publish();
+
+        var previousNames = _endpoints.ResourceNames;
+        var names = _cache.EdsServiceNames;
+        var changed = _endpoints.SetResourceNames(names);
+        foreach (var removed in previousNames.Except(names, StringComparer.Ordinal))
+        {
+            stream.Forget(removed);
+        }
+
+        foreach (var name in names)
+        {
+            stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
+        }
+
+        var send = names.Length > 0 ? changed || !stream.EndpointsRequested : changed && stream.EndpointsRequested;
+        if (send)
+        {
+            Log.EndpointSubscriptionChanged(_logger, names.Length, string.Join(",", names));
+            stream.EndpointsRequested = true;
+            await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
+        }
+
+        UpdateSyncState(stream);
+        await WriteAsync(stream, _clusters.Ack(response), cancellationToken);
+        Log.Acked(_logger, response.TypeUrl, response.VersionInfo, response.Nonce);
+    }
+
+    private async Task HandleEndpointsAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
+    {
+        _endpoints.OnResponse(response);
+        List<DecodedLoadAssignment> assignments;
+        int ignored;
+        try
+        {
+            assignments = EndpointResourceDecoder.Decode(response, _endpoints.ResourceNames.ToHashSet(StringComparer.Ordinal), out ignored);
+        }
+        catch (XdsResourceException ex)
+        {
+            await RejectAsync(stream, _endpoints, "EDS", response, ex.Message, cancellationToken);
+            return;
+        }
+
+        if (ignored > 0)
+        {
+            Log.UnrequestedResourcesIgnored(_logger, response.TypeUrl, ignored);
+        }
+
+        _cache.ApplyAssignments(assignments);
+        foreach (var assignment in assignments)
+        {
+            stream.StopTimer(assignment.ServiceName);
+            stream.EndpointsReceived.Add(assignment.ServiceName);
+        }
+
+        Publish();
+        UpdateSyncState(stream);
+        await WriteAsync(stream, _endpoints.Ack(response), cancellationToken);
+        Log.Acked(_logger, response.TypeUrl, response.VersionInfo, response.Nonce);
+    }
+
+    private async Task RejectAsync(
+        AdsStreamContext stream,
+        XdsSubscriptionState subscription,
+        string kind,
+        DiscoveryResponse response,
+        string problem,
+        CancellationToken cancellationToken)
+    {
+        Log.Rejected(_logger, kind, response.VersionInfo, response.Nonce, problem);
+        _registry.SetLastError($"{kind} update version \"{response.VersionInfo}\" rejected: {problem}");
+        await WriteAsync(stream, subscription.Nack(response, problem), cancellationToken);
+    }
+
+    private void HandleTimerFired(AdsStreamContext stream, string name, long timerId)
+    {
+        if (!stream.TryTakeFiredTimer(name, timerId))
+        {
+            return;
+        }
+
+        stream.EndpointsReportedMissing.Add(name);
+        Log.ResourceDoesNotExist(_logger, _endpoints.TypeUrl, name, _doesNotExistTimeout);
+        _registry.SetLastError($"EDS resource \"{name}\" does not exist: it was not received within {_doesNotExistTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
+        UpdateSyncState(stream);
+        ResourceDoesNotExist?.Invoke(this, new XdsResourceDoesNotExistEventArgs(_endpoints.TypeUrl, name, _doesNotExistTimeout));
+    }
+
+    private void UpdateSyncState(AdsStreamContext stream)
+    {
+        if (stream.Synced || !stream.ClustersApplied)
+        {
+            return;
+        }
+
+        foreach (var name in _endpoints.ResourceNames)
+        {
+            if (!stream.IsSettled(name))
+            {
+                return;
+            }
+        }
+
+        stream.Synced = true;
+        _registry.SetConnectionState(MeshConnectionState.Synced);
+        Log.Synced(_logger, _cache.ClusterCount, _endpoints.ResourceNames.Length, _registry.Version);
+    }
+
+    private void Publish()
+    {
+        if (_cache.PublishTo(_registry) is { } snapshot)
+        {
+            Log.Published(_logger, snapshot.Version, snapshot.Clusters.Count);
+        }
+    }
+
+    private async Task WriteAsync(AdsStreamContext stream, DiscoveryRequest request, CancellationToken cancellationToken)
+    {
+        Log.Sending(_logger, request.TypeUrl, request.VersionInfo, request.ResponseNonce, request.ResourceNames.Count, request.ErrorDetail is not null);
+        await stream.Call.WriteAsync(request, cancellationToken);
+    }
+}

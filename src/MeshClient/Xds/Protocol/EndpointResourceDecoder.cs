@@ -1,0 +1,178 @@
+using System.Collections.Immutable;
+using Google.Protobuf.WellKnownTypes;
+using MeshClient.Registry;
+using MeshClient.Xds.Protos.Core;
+using MeshClient.Xds.Protos.Discovery;
+using MeshClient.Xds.Protos.Endpoint;
+
+namespace MeshClient.Xds.Protocol;
+
+/// <summary>
+/// Decodes and validates EDS responses (ClusterLoadAssignment resources) and maps load assignments to
+/// <see cref="MeshEndpoint"/>s.
+/// </summary>
+/// <remarks>
+/// Mapping of each <c>LbEndpoint</c>: address and port from <c>endpoint.address.socket_address</c> (required; the port
+/// must be a <c>port_value</c> from 1 to 65535); health from <c>health_status</c>; weight from
+/// <c>load_balancing_weight</c> (1 when absent); locality, locality weight (1 when absent) and priority from the
+/// enclosing <c>LocalityLbEndpoints</c>. Labels merge the string fields of <c>metadata.filter_metadata["envoy.lb"]</c>
+/// with the string fields of the struct <c>metadata.filter_metadata["istio"].labels</c>; on a clash the Istio labels
+/// win. Fields of other types and all other metadata are ignored.
+/// </remarks>
+internal static class EndpointResourceDecoder
+{
+    /// <summary>The filter metadata key whose string fields are endpoint labels (Envoy's subset load balancer key).</summary>
+    public const string EnvoyLbMetadataKey = "envoy.lb";
+
+    /// <summary>The filter metadata key whose <c>labels</c> struct holds endpoint labels.</summary>
+    public const string IstioMetadataKey = "istio";
+
+    /// <summary>Decodes an EDS response, keeping only the resources that were requested.</summary>
+    /// <param name="response">The response.</param>
+    /// <param name="requested">The names the client subscribed to.</param>
+    /// <param name="ignored">How many resources were dropped because they were not requested.</param>
+    /// <returns>The requested assignments in the order of the response.</returns>
+    /// <exception cref="XdsResourceException">A resource is invalid; the message names it and the problem.</exception>
+    public static List<DecodedLoadAssignment> Decode(DiscoveryResponse response, IReadOnlySet<string> requested, out int ignored)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(requested);
+        var assignments = DiscoveryResponseReader.Unpack(response, ClusterLoadAssignment.Parser, "ClusterLoadAssignment");
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var decoded = new List<DecodedLoadAssignment>(assignments.Count);
+        ignored = 0;
+        for (var i = 0; i < assignments.Count; i++)
+        {
+            var assignment = assignments[i];
+            if (assignment.ClusterName.Length == 0)
+            {
+                throw new XdsResourceException($"resource {i}: cluster_load_assignment has no cluster_name");
+            }
+
+            if (!seen.TryAdd(assignment.ClusterName, i))
+            {
+                throw new XdsResourceException(
+                    $"cluster_load_assignment \"{assignment.ClusterName}\" appears more than once (resources {seen[assignment.ClusterName]} and {i})");
+            }
+
+            if (!requested.Contains(assignment.ClusterName))
+            {
+                ignored++;
+                continue;
+            }
+
+            var endpoints = ToEndpoints(assignment, $"cluster_load_assignment \"{assignment.ClusterName}\"");
+            decoded.Add(new DecodedLoadAssignment(assignment.ClusterName, endpoints));
+        }
+
+        return decoded;
+    }
+
+    /// <summary>Maps and validates the endpoints of a load assignment.</summary>
+    /// <param name="assignment">The load assignment.</param>
+    /// <param name="context">Names the assignment in error messages, such as <c>cluster "x": load_assignment</c>.</param>
+    /// <returns>The endpoints.</returns>
+    /// <exception cref="XdsResourceException">An endpoint has no usable address or port.</exception>
+    public static ImmutableArray<MeshEndpoint> ToEndpoints(ClusterLoadAssignment assignment, string context)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        var builder = ImmutableArray.CreateBuilder<MeshEndpoint>();
+        for (var l = 0; l < assignment.Endpoints.Count; l++)
+        {
+            var group = assignment.Endpoints[l];
+            var locality = group.Locality is { } loc ? new EndpointLocality(loc.Region, loc.Zone, loc.SubZone) : EndpointLocality.None;
+            var localityWeight = group.LoadBalancingWeight ?? 1;
+            for (var e = 0; e < group.LbEndpoints.Count; e++)
+            {
+                var lbEndpoint = group.LbEndpoints[e];
+                var (address, port) = ReadAddress(lbEndpoint, $"{context}: locality {l}, endpoint {e}");
+                builder.Add(new MeshEndpoint(
+                    address,
+                    port,
+                    ToHealth(lbEndpoint.HealthStatus),
+                    lbEndpoint.LoadBalancingWeight ?? 1,
+                    locality,
+                    localityWeight,
+                    group.Priority,
+                    ReadLabels(lbEndpoint.Metadata)));
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static (string Address, int Port) ReadAddress(LbEndpoint lbEndpoint, string where)
+    {
+        if (lbEndpoint.HostIdentifierCase != LbEndpoint.HostIdentifierOneofCase.Endpoint)
+        {
+            throw new XdsResourceException($"{where}: no endpoint address (endpoint_name is not supported)");
+        }
+
+        var address = lbEndpoint.Endpoint.Address;
+        if (address is null || address.AddressCase == Address.AddressOneofCase.None)
+        {
+            throw new XdsResourceException($"{where}: address missing");
+        }
+
+        if (address.AddressCase != Address.AddressOneofCase.SocketAddress)
+        {
+            throw new XdsResourceException($"{where}: address is a {address.AddressCase}, not a socket address");
+        }
+
+        var socket = address.SocketAddress;
+        if (string.IsNullOrWhiteSpace(socket.Address))
+        {
+            throw new XdsResourceException($"{where}: socket address is empty");
+        }
+
+        if (socket.PortSpecifierCase == SocketAddress.PortSpecifierOneofCase.NamedPort)
+        {
+            throw new XdsResourceException($"{where}: named port \"{socket.NamedPort}\" is not supported");
+        }
+
+        if (socket.PortValue is < 1 or > 65535)
+        {
+            throw new XdsResourceException($"{where}: port {socket.PortValue} out of range 1-65535");
+        }
+
+        return (socket.Address, (int)socket.PortValue);
+    }
+
+    private static EndpointHealth ToHealth(HealthStatus status) =>
+        System.Enum.IsDefined((EndpointHealth)(int)status) ? (EndpointHealth)(int)status : EndpointHealth.Unknown;
+
+    private static Dictionary<string, string>? ReadLabels(Metadata? metadata)
+    {
+        if (metadata is null)
+        {
+            return null;
+        }
+
+        Dictionary<string, string>? labels = null;
+        if (metadata.FilterMetadata.TryGetValue(EnvoyLbMetadataKey, out var envoyLb))
+        {
+            AddStringFields(envoyLb, ref labels);
+        }
+
+        if (metadata.FilterMetadata.TryGetValue(IstioMetadataKey, out var istio)
+            && istio.Fields.TryGetValue("labels", out var istioLabels)
+            && istioLabels.KindCase == Value.KindOneofCase.StructValue)
+        {
+            AddStringFields(istioLabels.StructValue, ref labels);
+        }
+
+        return labels;
+    }
+
+    private static void AddStringFields(Struct fields, ref Dictionary<string, string>? labels)
+    {
+        foreach (var (key, value) in fields.Fields)
+        {
+            if (value.KindCase == Value.KindOneofCase.StringValue)
+            {
+                labels ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                labels[key] = value.StringValue;
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using MeshClient.Registry;
+
+namespace MeshClient.Xds.Protocol;
+
+/// <summary>
+/// The last applied CDS set and EDS assignments, from which the registry's clusters are built. Kept across
+/// reconnects, so the registry keeps serving the last good state. Not thread-safe: one stream loop owns it.
+/// </summary>
+internal sealed class XdsResourceCache
+{
+    private readonly Dictionary<string, ImmutableArray<MeshEndpoint>> _assignments = new(StringComparer.Ordinal);
+    private List<DecodedCluster> _clusters = [];
+
+    /// <summary>Whether a CDS response has been applied.</summary>
+    public bool HasClusters { get; private set; }
+
+    /// <summary>The EDS service names of the current clusters, sorted ordinally, without duplicates.</summary>
+    public ImmutableArray<string> EdsServiceNames { get; private set; } = ImmutableArray<string>.Empty;
+
+    /// <summary>The number of clusters.</summary>
+    public int ClusterCount => _clusters.Count;
+
+    /// <summary>
+    /// Replaces the clusters with a full CDS set; clusters missing from it are gone, and the assignments of EDS
+    /// names no cluster uses any more are dropped.
+    /// </summary>
+    /// <param name="clusters">The full set.</param>
+    public void ReplaceClusters(IReadOnlyList<DecodedCluster> clusters)
+    {
+        _clusters = [.. clusters];
+        HasClusters = true;
+        EdsServiceNames = [.. clusters
+            .Where(c => c.EdsServiceName is not null)
+            .Select(c => c.EdsServiceName!)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
+
+        var used = EdsServiceNames.ToHashSet(StringComparer.Ordinal);
+        foreach (var name in _assignments.Keys.Where(n => !used.Contains(n)).ToList())
+        {
+            _assignments.Remove(name);
+        }
+    }
+
+    /// <summary>Applies EDS assignments; assignments of other names stay as they are.</summary>
+    /// <param name="assignments">The assignments, each for a subscribed name.</param>
+    public void ApplyAssignments(IEnumerable<DecodedLoadAssignment> assignments)
+    {
+        foreach (var assignment in assignments)
+        {
+            _assignments[assignment.ServiceName] = assignment.Endpoints;
+        }
+    }
+
+    /// <summary>Whether endpoints for an EDS name are known.</summary>
+    public bool HasAssignment(string serviceName) => _assignments.ContainsKey(serviceName);
+
+    /// <summary>Builds the registry's clusters: an EDS cluster without an assignment yet has no endpoints and <see cref="MeshCluster.EndpointsReceived"/> false.</summary>
+    /// <returns>The clusters.</returns>
+    public List<MeshCluster> BuildClusters()
+    {
+        var result = new List<MeshCluster>(_clusters.Count);
+        foreach (var cluster in _clusters)
+        {
+            if (cluster.EdsServiceName is null)
+            {
+                result.Add(new MeshCluster(cluster.Name, cluster.InlineEndpoints, cluster.LoadBalancerPolicy, endpointsReceived: true));
+            }
+            else if (_assignments.TryGetValue(cluster.EdsServiceName, out var endpoints))
+            {
+                result.Add(new MeshCluster(cluster.Name, endpoints, cluster.LoadBalancerPolicy, endpointsReceived: true));
+            }
+            else
+            {
+                result.Add(new MeshCluster(cluster.Name, ImmutableArray<MeshEndpoint>.Empty, cluster.LoadBalancerPolicy, endpointsReceived: false));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Swaps a new snapshot into <paramref name="registry"/> when its content differs from what the registry holds;
+    /// does nothing before the first CDS response.
+    /// </summary>
+    /// <param name="registry">The registry.</param>
+    /// <returns>The new snapshot, or <see langword="null"/> when nothing changed.</returns>
+    public RegistrySnapshot? PublishTo(MeshRegistry registry)
+    {
+        if (!HasClusters)
+        {
+            return null;
+        }
+
+        var clusters = BuildClusters();
+        RegistrySnapshot? published = null;
+        registry.Update((current, version) =>
+        {
+            if (MeshClusterContent.Equal(current.Clusters, clusters))
+            {
+                return null;
+            }
+
+            published = new RegistrySnapshot(version, clusters);
+            return published;
+        });
+        return published;
+    }
+}
