@@ -1,3 +1,5 @@
+using MeshClient.Xds;
+
 namespace MeshClient.DependencyInjection;
 
 /// <summary>The connection to Pilot / istiod.</summary>
@@ -8,6 +10,9 @@ public sealed class MeshPilotOptions
     /// Default <c>grpc://istiod.istio-system:15010</c>.
     /// </summary>
     public string Address { get; set; } = "grpc://istiod.istio-system:15010";
+
+    /// <summary>The xDS API version: <see cref="XdsVersion.V3"/> for istiod 1.8 and later (default), <see cref="XdsVersion.V2"/> for Pilot 1.0 to 1.7.</summary>
+    public XdsVersion XdsVersion { get; set; } = XdsVersion.V3;
 
     /// <summary>How long start-up waits for the first complete state before going on without it. Default 10 s.</summary>
     public TimeSpan InitialSyncTimeout { get; set; } = TimeSpan.FromSeconds(10);

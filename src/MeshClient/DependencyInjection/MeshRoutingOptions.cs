@@ -1,3 +1,6 @@
+using MeshClient.LoadBalancing;
+using MeshClient.Routing;
+
 namespace MeshClient.DependencyInjection;
 
 /// <summary>Route rules, DestinationRules and how calls are balanced.</summary>
@@ -8,6 +11,30 @@ public sealed class MeshRoutingOptions
 
     /// <summary>Files of Istio DestinationRule manifests that give subsets their labels.</summary>
     public List<string> DestinationRuleFiles { get; set; } = [];
+
+    /// <summary>The strategy of services that neither <see cref="Strategies"/> nor a DestinationRule names. Default <see cref="LoadBalancingStrategy.RoundRobin"/>.</summary>
+    public LoadBalancingStrategy DefaultStrategy { get; set; } = LoadBalancingStrategy.RoundRobin;
+
+    /// <summary>The strategy per service name (go-chassis <c>cse.loadbalance.SERVICE.strategy.name</c>).</summary>
+    public Dictionary<string, LoadBalancingStrategy> Strategies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How a rule's weights pick a tag set. Default smooth weighted round robin (exact shares).</summary>
+    public RouteWeightSelection WeightSelection { get; set; } = RouteWeightSelection.SmoothRoundRobin;
+
+    /// <summary>SessionStickiness: the request header holding the session key.</summary>
+    public string? SessionHeader { get; set; }
+
+    /// <summary>SessionStickiness: the cookie holding the session key.</summary>
+    public string? SessionCookie { get; set; }
+
+    /// <summary>SessionStickiness: how long an idle session keeps its endpoint. Default 30 s.</summary>
+    public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>SessionStickiness: failures in a row after which a session moves to another endpoint. Default 5.</summary>
+    public int SessionSuccessiveFailures { get; set; } = 5;
+
+    /// <summary>How often changed router and DestinationRule files are re-read, at the earliest, after a change. Default 500 ms.</summary>
+    public TimeSpan ReloadDebounce { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>What happens to a call whose host the mesh does not know. Default <see cref="UnknownHostBehavior.PassThrough"/>.</summary>
     public UnknownHostBehavior UnknownHost { get; set; } = UnknownHostBehavior.PassThrough;

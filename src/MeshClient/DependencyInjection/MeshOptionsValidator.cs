@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace MeshClient.DependencyInjection;
+
+/// <summary>
+/// Validates <see cref="MeshOptions"/> at start. Each failure names the configuration key (<c>Mesh:Pilot:Address</c>)
+/// and the reason, so a bad value fails start-up with a message the user can act on.
+/// </summary>
+internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
+{
+    private readonly string _section;
+
+    public MeshOptionsValidator(string section)
+    {
+        _section = string.IsNullOrEmpty(section) ? "Mesh" : section;
+    }
+
+    public ValidateOptionsResult Validate(string? name, MeshOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (!Enum.IsDefined(options.Mode))
+        {
+            Fail(errors, "Mode", $"'{options.Mode}' is not Pilot or Sidecar");
+        }
+
+        if (options.Namespace is { } ns && !IsDnsLabel(ns))
+        {
+            Fail(errors, "Namespace", $"'{ns}' is not a Kubernetes namespace name (lower-case letters, digits and '-')");
+        }
+
+        foreach (var (key, value) in options.Service.Tags)
+        {
+            if (string.IsNullOrWhiteSpace(key) || value is null)
+            {
+                Fail(errors, $"Service:Tags:{key}", "tags need a non-empty name and a value");
+            }
+        }
+
+        if (options.Mode == MeshMode.Pilot)
+        {
+            ValidatePilot(errors, options);
+        }
+        else if (options.Sidecar.CallAddress is { } call && string.IsNullOrWhiteSpace(call))
+        {
+            Fail(errors, "Sidecar:CallAddress", "is empty: give ':PORT' or a fixed 'host:port', or leave it unset");
+        }
+
+        foreach (var file in options.Routing.DestinationRuleFiles)
+        {
+            if (string.IsNullOrWhiteSpace(file))
+            {
+                Fail(errors, "Routing:DestinationRuleFiles", "holds an empty path");
+            }
+        }
+
+        if (options.Routing.RouterFile is { } router && string.IsNullOrWhiteSpace(router))
+        {
+            Fail(errors, "Routing:RouterFile", "is empty: give a path or leave it unset");
+        }
+
+        Positive(errors, "Routing:SessionTimeout", options.Routing.SessionTimeout);
+        AtLeast(errors, "Routing:SessionSuccessiveFailures", options.Routing.SessionSuccessiveFailures, 1);
+        if (options.Routing.ReloadDebounce < TimeSpan.Zero)
+        {
+            Fail(errors, "Routing:ReloadDebounce", $"is {Format(options.Routing.ReloadDebounce)}; it must not be negative");
+        }
+
+        ValidateRetry(errors, options.Retry);
+        ValidateOutlierDetection(errors, options.OutlierDetection);
+        if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            Fail(errors, "Timeout", $"is {Format(timeout)}; it must be positive, or unset for no timeout");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidatePilot(List<string> errors, MeshOptions options)
+    {
+        var pilot = options.Pilot;
+        if (string.IsNullOrWhiteSpace(pilot.Address))
+        {
+            Fail(errors, "Pilot:Address", "is empty: give Pilot's xDS address, such as grpc://istiod.istio-system:15010");
+        }
+        else if (!Uri.TryCreate(pilot.Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("grpc" or "http" or "https") || string.IsNullOrEmpty(uri.Host))
+        {
+            Fail(errors, "Pilot:Address", $"'{pilot.Address}' is not a grpc://, http:// or https:// address with a host");
+        }
+        else if (uri.Scheme == "grpc" && uri.IsDefaultPort)
+        {
+            Fail(errors, "Pilot:Address", $"'{pilot.Address}' has no port; Pilot's plaintext xDS port is usually 15010");
+        }
+
+        if (!Enum.IsDefined(pilot.XdsVersion))
+        {
+            Fail(errors, "Pilot:XdsVersion", $"'{pilot.XdsVersion}' is not V2 or V3");
+        }
+
+        if (pilot.InitialSyncTimeout < TimeSpan.Zero)
+        {
+            Fail(errors, "Pilot:InitialSyncTimeout", $"is {Format(pilot.InitialSyncTimeout)}; it must not be negative");
+        }
+
+        Positive(errors, "Pilot:ResourceTimeout", pilot.ResourceTimeout);
+        Positive(errors, "Pilot:ReconnectInitialBackoff", pilot.ReconnectInitialBackoff);
+        if (double.IsNaN(pilot.ReconnectBackoffMultiplier) || pilot.ReconnectBackoffMultiplier < 1 || double.IsInfinity(pilot.ReconnectBackoffMultiplier))
+        {
+            Fail(errors, "Pilot:ReconnectBackoffMultiplier", $"is {pilot.ReconnectBackoffMultiplier.ToString(CultureInfo.InvariantCulture)}; it must be at least 1");
+        }
+
+        if (pilot.ReconnectMaxBackoff < pilot.ReconnectInitialBackoff)
+        {
+            Fail(errors, "Pilot:ReconnectMaxBackoff", $"is {Format(pilot.ReconnectMaxBackoff)}; it must be at least Pilot:ReconnectInitialBackoff ({Format(pilot.ReconnectInitialBackoff)})");
+        }
+
+        var node = options.Node;
+        NodePart(errors, "Node:PodName", node.PodName);
+        NodePart(errors, "Node:PodNamespace", node.PodNamespace);
+        if (node.InstanceIp is { } ip && !IPAddress.TryParse(ip, out _))
+        {
+            Fail(errors, "Node:InstanceIp", $"'{ip}' is not an IP address");
+        }
+
+        if (string.IsNullOrWhiteSpace(node.ClusterId))
+        {
+            Fail(errors, "Node:ClusterId", "is empty");
+        }
+    }
+
+    private void ValidateRetry(List<string> errors, MeshRetryOptions retry)
+    {
+        AtLeast(errors, "Retry:OnSame", retry.OnSame, 0);
+        AtLeast(errors, "Retry:OnNext", retry.OnNext, 0);
+        if (!Enum.IsDefined(retry.Backoff))
+        {
+            Fail(errors, "Retry:Backoff", $"'{retry.Backoff}' is not Zero, Constant, Jittered or Exponential");
+        }
+
+        if (retry.BackoffMin < TimeSpan.Zero)
+        {
+            Fail(errors, "Retry:BackoffMin", $"is {Format(retry.BackoffMin)}; it must not be negative");
+        }
+
+        if (retry.BackoffMax < retry.BackoffMin)
+        {
+            Fail(errors, "Retry:BackoffMax", $"is {Format(retry.BackoffMax)}; it must be at least Retry:BackoffMin ({Format(retry.BackoffMin)})");
+        }
+    }
+
+    private void ValidateOutlierDetection(List<string> errors, MeshOutlierDetectionOptions outlier)
+    {
+        AtLeast(errors, "OutlierDetection:ConsecutiveFailures", outlier.ConsecutiveFailures, 1);
+        Positive(errors, "OutlierDetection:BaseEjectionTime", outlier.BaseEjectionTime);
+        if (outlier.MaxEjectionTime < outlier.BaseEjectionTime)
+        {
+            Fail(errors, "OutlierDetection:MaxEjectionTime", $"is {Format(outlier.MaxEjectionTime)}; it must be at least OutlierDetection:BaseEjectionTime ({Format(outlier.BaseEjectionTime)})");
+        }
+
+        if (outlier.MaxEjectionPercent is < 0 or > 100)
+        {
+            Fail(errors, "OutlierDetection:MaxEjectionPercent", $"is {outlier.MaxEjectionPercent}; it must be from 0 to 100");
+        }
+    }
+
+    private void NodePart(List<string> errors, string key, string? value)
+    {
+        if (value is not null && (string.IsNullOrWhiteSpace(value) || value.Contains('~', StringComparison.Ordinal)))
+        {
+            Fail(errors, key, $"'{value}' must not be empty or contain '~' (it is part of the node id)");
+        }
+    }
+
+    private void Positive(List<string> errors, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            Fail(errors, key, $"is {Format(value)}; it must be positive");
+        }
+    }
+
+    private void AtLeast(List<string> errors, string key, int value, int minimum)
+    {
+        if (value < minimum)
+        {
+            Fail(errors, key, $"is {value}; it must be at least {minimum}");
+        }
+    }
+
+    private void Fail(List<string> errors, string key, string reason) => errors.Add($"{_section}:{key}: {reason}.");
+
+    private static bool IsDnsLabel(string value) =>
+        value.Length is > 0 and <= 63 && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') && value[0] != '-' && value[^1] != '-';
+
+    private static string Format(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+}
