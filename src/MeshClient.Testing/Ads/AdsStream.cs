@@ -104,6 +104,7 @@ internal sealed partial class AdsStream : IDisposable
     /// <summary>Serves the stream until the client ends it, it fails, or FakePilot ends it.</summary>
     public async Task RunAsync()
     {
+        _context.Response.ContentType = GrpcServerStatus.ContentType;
         using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted, _end.Token);
         using var writerCts = CancellationTokenSource.CreateLinkedTokenSource(streamCts.Token);
         var writer = WriteLoopAsync(streamCts, writerCts.Token);
