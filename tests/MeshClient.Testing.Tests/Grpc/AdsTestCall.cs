@@ -39,10 +39,12 @@ internal sealed class AdsTestCall : IAsyncDisposable
     public static HttpClient CreateClient() => new(new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
 
     /// <summary>Writes one request.</summary>
-    public async Task SendAsync(DiscoveryRequest request)
+    public Task SendAsync(DiscoveryRequest request) => SendRawAsync(request.ToByteArray());
+
+    /// <summary>Writes one message with any bytes.</summary>
+    public async Task SendRawAsync(byte[] bytes)
     {
         var stream = await _content.RequestStream.WaitAsync(Timeout);
-        var bytes = request.ToByteArray();
         var frame = new byte[5 + bytes.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1, 4), (uint)bytes.Length);
         bytes.CopyTo(frame, 5);
