@@ -483,7 +483,7 @@ public sealed partial class FakePilot : IAsyncDisposable
         var path = request.Path.Value ?? string.Empty;
         if (path is not (AdsMethodV2 or AdsMethodV3))
         {
-            GrpcServerStatus.Set(context.Response, GrpcStatusCode.Unimplemented, $"FakePilot does not serve '{path}'; it serves {AdsMethodV3} and {AdsMethodV2}.");
+            await GrpcServerStatus.EndAsync(context.Response, GrpcStatusCode.Unimplemented, $"FakePilot does not serve '{path}'; it serves {AdsMethodV3} and {AdsMethodV2}.");
             return;
         }
 
@@ -504,7 +504,7 @@ public sealed partial class FakePilot : IAsyncDisposable
         if (stream is null)
         {
             LogStreamRefused(_logger, path);
-            GrpcServerStatus.Set(context.Response, GrpcStatusCode.Unavailable, "FakePilot refuses connections.");
+            await GrpcServerStatus.EndAsync(context.Response, GrpcStatusCode.Unavailable, "FakePilot refuses connections.");
             return;
         }
 

@@ -147,7 +147,15 @@ internal sealed partial class AdsStream : IDisposable
         }
 
         LogStreamEnded(_logger, Id, outcome.Status.ToString());
-        GrpcServerStatus.Set(_context.Response, outcome.Status, outcome.Message);
+        try
+        {
+            // Send the status now, so that it is on the wire before FakePilot stops the server.
+            await GrpcServerStatus.EndAsync(_context.Response, outcome.Status, outcome.Message);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            LogWriteFailed(_logger, Id, ex.Message);
+        }
     }
 
     /// <inheritdoc />
@@ -220,7 +228,9 @@ internal sealed partial class AdsStream : IDisposable
             }
 
             isStale = state.Subscribed && !string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal);
-            isAck = request.ErrorDetail is null && state.Subscribed && !isStale
+            isAck = request.ErrorDetail is null
+                && state.LatestNonce is not null
+                && string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal)
                 && string.Equals(request.VersionInfo, state.LatestVersion, StringComparison.Ordinal);
 
             if (request.ErrorDetail is not null)

@@ -36,6 +36,13 @@ internal static class GrpcServerStatus
         }
     }
 
+    /// <summary>Sets the call's status (see <see cref="Set"/>) and sends it now, ending the response.</summary>
+    public static async Task EndAsync(HttpResponse response, GrpcStatusCode code, string? message)
+    {
+        Set(response, code, message);
+        await response.CompleteAsync();
+    }
+
     /// <summary>Percent-encodes a status message as gRPC requires: UTF-8, every byte outside 0x20-0x7E and '%' as %XX.</summary>
     public static string PercentEncode(string message)
     {

@@ -19,6 +19,7 @@ internal sealed class AdsTestCall : IAsyncDisposable
     private readonly CancellationTokenSource _cancel = new();
     private readonly Task<HttpResponseMessage> _response;
     private Stream? _responseBody;
+    private bool _disposed;
 
     private AdsTestCall(HttpClient client, Uri address, string methodPath)
     {
@@ -106,6 +107,12 @@ internal sealed class AdsTestCall : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _cancel.CancelAsync();
         _content.Complete();
         try

@@ -26,6 +26,9 @@ internal sealed class DuplexRequestContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        // HttpClient holds back the HEADERS frame of a request with content until body data is flushed; flush now so
+        // the call starts even before the first message (and a server that answers at once can answer).
+        await stream.FlushAsync(cancellationToken);
         _stream.TrySetResult(stream);
         await _complete.Task.WaitAsync(cancellationToken);
     }
