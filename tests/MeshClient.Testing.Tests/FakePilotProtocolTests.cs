@@ -11,6 +11,7 @@ public sealed class FakePilotProtocolTests : FakePilotTestBase
     public async Task A_request_with_a_stale_nonce_is_ignored()
     {
         SetReviews();
+        ServeMarker();
         var (call, cds) = await OpenWithCdsAsync();
         await call.SendAsync(Requests.Ack(cds));
         await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, ReviewsV1));
@@ -22,74 +23,78 @@ public sealed class FakePilotProtocolTests : FakePilotTestBase
 
         // New names with the old nonce: Pilot would answer them, were the nonce current.
         await call.SendAsync(Requests.Ack(first, ReviewsV1, ReviewsV2));
-        await call.SendAsync(Requests.Ack(second, ReviewsV2Debug));
 
-        var answer = await call.ReadAsync();
-        Assert.Equal([ReviewsV2Debug], AssignmentNames(answer));
+        await AssertNextResponseIsTheMarkerAsync(call);
         var stale = await Pilot.WaitForRequestAsync(r => r.ResourceNames.Count == 2, Timeout);
         Assert.True(stale.IsStale);
         Assert.False(stale.IsAck);
         Assert.False(stale.IsNack);
+
+        // The names of the stale request were not taken: an ACK of the latest response with them is answered.
+        await call.SendAsync(Requests.Ack(second, ReviewsV1, ReviewsV2));
+        Assert.Equal([ReviewsV1, ReviewsV2], AssignmentNames(await call.ReadAsync()));
     }
 
     [Fact]
     public async Task A_nack_is_not_answered_and_is_recorded_with_its_error_detail()
     {
         SetReviews();
+        ServeMarker();
         var (call, cds) = await OpenWithCdsAsync();
         await call.SendAsync(Requests.Ack(cds));
         await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, ReviewsV1));
         var eds = await call.ReadAsync();
 
         await call.SendAsync(Requests.Nack(eds, string.Empty, "ClusterLoadAssignment 'x': port 0 is out of range", ReviewsV1, ReviewsV2));
-        await call.SendAsync(Requests.Ack(eds, ReviewsV2Debug));
 
-        var answer = await call.ReadAsync();
-        Assert.Equal([ReviewsV2Debug], AssignmentNames(answer));
+        await AssertNextResponseIsTheMarkerAsync(call);
         var nack = await Pilot.WaitForRequestAsync(r => r.IsNack, Timeout);
         Assert.Equal(new RecordedErrorDetail(3, "ClusterLoadAssignment 'x': port 0 is out of range"), nack.ErrorDetail);
         Assert.Equal(eds.Nonce, nack.ResponseNonce);
         Assert.Equal(string.Empty, nack.VersionInfo);
         Assert.False(nack.IsAck);
         Assert.Equal([ReviewsV1, ReviewsV2], nack.ResourceNames);
+
+        // A NACK does not change the subscription: an ACK with the NACK's names is a change and is answered.
+        await call.SendAsync(Requests.Ack(eds, ReviewsV1, ReviewsV2));
+        Assert.Equal([ReviewsV1, ReviewsV2], AssignmentNames(await call.ReadAsync()));
     }
 
     [Fact]
     public async Task An_ack_is_answered_only_when_the_subscribed_names_changed()
     {
         SetReviews();
+        ServeMarker();
         var (call, cds) = await OpenWithCdsAsync();
         await call.SendAsync(Requests.Ack(cds));
         await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, ReviewsV1, ReviewsV2));
         var eds = await call.ReadAsync();
 
         await call.SendAsync(Requests.Ack(eds, ReviewsV2, ReviewsV1));
-        await call.SendAsync(Requests.Ack(eds, ReviewsV1));
+        await AssertNextResponseIsTheMarkerAsync(call);
 
+        await call.SendAsync(Requests.Ack(eds, ReviewsV1));
         var answer = await call.ReadAsync();
         Assert.Equal([ReviewsV1], AssignmentNames(answer));
-        await Pilot.WaitForResponseAsync(r => r.Nonce == answer.Nonce, Timeout);
-        Assert.Equal(3, Pilot.Responses.Count);
     }
 
     [Fact]
-    public async Task A_cds_ack_is_not_answered_and_the_next_response_is_the_push()
+    public async Task A_cds_ack_is_not_answered()
     {
         SetReviews();
+        ServeMarker();
         var (call, cds) = await OpenWithCdsAsync();
+
         await call.SendAsync(Requests.Ack(cds));
-        await Pilot.WaitForRequestAsync(r => r.IsAck, Timeout);
 
-        SetRatings("10.2.0.1");
-
-        var push = await call.ReadAsync();
-        Assert.Contains(Ratings, ClusterNames(push));
+        await AssertNextResponseIsTheMarkerAsync(call);
     }
 
     [Fact]
     public async Task An_eds_request_without_names_unsubscribes_and_pushes_skip_the_type()
     {
         SetReviews();
+        ServeMarker();
         var (call, cds) = await OpenWithCdsAsync();
         await call.SendAsync(Requests.Ack(cds));
         await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, ReviewsV1));
@@ -98,12 +103,11 @@ public sealed class FakePilotProtocolTests : FakePilotTestBase
         await Pilot.WaitForRequestAsync(r => r.ResponseNonce == eds.Nonce, Timeout);
 
         SetRatings("10.2.0.1");
-        var push = await call.ReadAsync();
-        Assert.Equal(FakePilot.ClusterTypeUrlV3, push.TypeUrl);
-        await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, Ratings));
 
-        var answer = await call.ReadAsync();
-        Assert.Equal([Ratings], AssignmentNames(answer));
+        Assert.Equal(FakePilot.ClusterTypeUrlV3, (await call.ReadAsync()).TypeUrl);
+        await AssertNextResponseIsTheMarkerAsync(call);
+        await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, Ratings));
+        Assert.Equal([Ratings], AssignmentNames(await call.ReadAsync()));
     }
 
     [Fact]

@@ -15,6 +15,7 @@ public abstract class FakePilotTestBase : IAsyncLifetime
     private protected const string ReviewsV2 = "outbound|9080|v2|reviews.default.svc.cluster.local";
     private protected const string ReviewsV2Debug = "outbound|9080|v2-debug|reviews.default.svc.cluster.local";
     private protected const string Ratings = "outbound|9080||ratings.default.svc.cluster.local";
+    private protected const string MarkerType = "type.googleapis.com/test.Marker";
     private protected static readonly TimeSpan Timeout = AdsTestCall.Timeout;
 
     private readonly List<AdsTestCall> _calls = [];
@@ -53,6 +54,19 @@ public abstract class FakePilotTestBase : IAsyncLifetime
         var cds = await call.ReadAsync();
         Assert.Equal(typeUrl, cds.TypeUrl);
         return (call, cds);
+    }
+
+    /// <summary>
+    /// Serves <see cref="MarkerType"/> with raw resources: its first request on a stream is always answered, so reading
+    /// its response next proves that nothing was sent for the requests before it.
+    /// </summary>
+    private protected void ServeMarker() => Pilot.SetRawResources(MarkerType, []);
+
+    /// <summary>Asks for the marker type and checks that its answer is the next response on the call.</summary>
+    private protected static async Task AssertNextResponseIsTheMarkerAsync(AdsTestCall call)
+    {
+        await call.SendAsync(Requests.Subscribe(MarkerType));
+        Assert.Equal(MarkerType, (await call.ReadAsync()).TypeUrl);
     }
 
     private protected IReadOnlyList<string> SetReviews() =>
