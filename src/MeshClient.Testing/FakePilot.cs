@@ -487,14 +487,10 @@ public sealed partial class FakePilot : IAsyncDisposable
             return;
         }
 
-        AdsStream stream;
+        AdsStream? stream = null;
         lock (_streamsGate)
         {
-            if (!_accepting || _refuseConnections)
-            {
-                stream = null!;
-            }
-            else
+            if (_accepting && !_refuseConnections)
             {
                 stream = new AdsStream(this, context, ++_lastStreamId, path, _logger);
                 _streams.Add(stream);

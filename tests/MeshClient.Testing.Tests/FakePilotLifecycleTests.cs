@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using MeshClient.Testing.Tests.Grpc;
+using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Testing.Tests;
 
@@ -60,6 +62,22 @@ public sealed class FakePilotLifecycleTests
         await using var first = await FakePilot.StartAsync();
 
         await Assert.ThrowsAnyAsync<IOException>(() => FakePilot.StartAsync(new FakePilotOptions { Port = first.Address.Port }));
+    }
+
+    [Fact]
+    public async Task Logs_go_to_the_logger_factory_of_the_options()
+    {
+        var provider = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Debug));
+        await using var pilot = await FakePilot.StartAsync(new FakePilotOptions { LoggerFactory = loggerFactory });
+        using var client = AdsTestCall.CreateClient();
+        await using var call = AdsTestCall.Start(client, pilot.Address);
+
+        await call.SendAsync(Requests.First(FakePilot.ClusterTypeUrlV3, "not-a-node-id"));
+        Assert.Equal(3, (await call.ReadStatusAsync()).Status);
+
+        Assert.Contains(provider.Messages, m => m.Contains("listening on " + pilot.Address, StringComparison.Ordinal));
+        Assert.Contains(provider.Messages, m => m.Contains("rejected stream 1", StringComparison.Ordinal) && m.Contains("not-a-node-id", StringComparison.Ordinal));
     }
 
     private static async Task ConnectAsync(Uri address)
