@@ -1,0 +1,406 @@
+using System.Buffers.Binary;
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Google.Protobuf;
+using MeshClient.Testing.Resources;
+using MeshClient.Xds.Protos.Discovery;
+using MeshClient.Xds.Transport;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClient.Testing.Ads;
+
+/// <summary>
+/// One ADS stream (one gRPC call) on the server side, behaving like Pilot: the first request must carry a parseable
+/// node id; stale nonces and NACKs are not answered; an ACK is answered only when the subscribed names changed.
+/// Requests are read by <see cref="RunAsync"/>; responses are written, in order, by one writer loop.
+/// </summary>
+internal sealed partial class AdsStream : IDisposable
+{
+    private readonly FakePilot _pilot;
+    private readonly HttpContext _context;
+    private readonly ILogger _logger;
+    private readonly Channel<OutboundItem> _outbound = Channel.CreateUnbounded<OutboundItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _end = new();
+    private readonly object _gate = new();
+    private readonly Dictionary<string, TypeState> _types = new(StringComparer.Ordinal);
+    private readonly List<string> _typeOrder = [];
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _endMode;
+
+    public AdsStream(FakePilot pilot, HttpContext context, int id, string methodPath, ILogger logger)
+    {
+        _pilot = pilot;
+        _context = context;
+        Id = id;
+        MethodPath = methodPath;
+        _logger = logger;
+    }
+
+    /// <summary>The stream's number.</summary>
+    public int Id { get; }
+
+    /// <summary>The gRPC method path the stream was opened on.</summary>
+    public string MethodPath { get; }
+
+    /// <summary>Completes after the stream's handler has returned.</summary>
+    public Task Completion => _completion.Task;
+
+    private StreamEndMode EndMode => (StreamEndMode)Volatile.Read(ref _endMode);
+
+    /// <summary>Asks the stream to end; the first mode asked for wins.</summary>
+    public void End(StreamEndMode mode)
+    {
+        Interlocked.CompareExchange(ref _endMode, (int)mode, (int)StreamEndMode.None);
+        try
+        {
+            _end.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The stream has already ended.
+        }
+    }
+
+    /// <summary>Marks the stream as finished (called by FakePilot after it stopped counting it).</summary>
+    public void MarkCompleted() => _completion.TrySetResult();
+
+    /// <summary>Queues a response for every type the stream subscribed to, cluster types first.</summary>
+    public IEnumerable<Task> EnqueuePushOfSubscribedTypes()
+    {
+        string[] types;
+        lock (_gate)
+        {
+            types = [.. _typeOrder.Where(t => _types[t].Subscribed)
+                .OrderBy(t => XdsTypeUrls.IsCluster(t) ? 0 : XdsTypeUrls.IsEndpoints(t) ? 1 : 2)];
+        }
+
+        return [.. types.Select(t => Enqueue(OutboundItem.Subscribed(t)))];
+    }
+
+    /// <summary>Queues an EDS response holding only <paramref name="clusterNames"/> (those the stream subscribed to).</summary>
+    public IEnumerable<Task> EnqueuePartialEndpoints(ImmutableArray<string> clusterNames)
+    {
+        string[] types;
+        lock (_gate)
+        {
+            types = [.. _typeOrder.Where(t => XdsTypeUrls.IsEndpoints(t) && _types[t].Subscribed)];
+        }
+
+        return [.. types.Select(t => Enqueue(OutboundItem.PartialEndpoints(t, clusterNames)))];
+    }
+
+    /// <summary>Queues one item.</summary>
+    public Task Enqueue(OutboundItem item)
+    {
+        if (!_outbound.Writer.TryWrite(item))
+        {
+            item.Complete();
+        }
+
+        return item.Done;
+    }
+
+    /// <summary>Serves the stream until the client ends it, it fails, or FakePilot ends it.</summary>
+    public async Task RunAsync()
+    {
+        _context.Response.ContentType = GrpcServerStatus.ContentType;
+        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted, _end.Token);
+        using var writerCts = CancellationTokenSource.CreateLinkedTokenSource(streamCts.Token);
+        var writer = WriteLoopAsync(streamCts, writerCts.Token);
+        var outcome = await ReadLoopAsync(streamCts.Token);
+        if (outcome.Status == GrpcStatusCode.OK && EndMode == StreamEndMode.None)
+        {
+            // The client half-closed: send what is queued, then end with OK.
+            _outbound.Writer.TryComplete();
+        }
+        else
+        {
+            await writerCts.CancelAsync();
+            _outbound.Writer.TryComplete();
+        }
+
+        var writerHealthy = await writer;
+        while (_outbound.Reader.TryRead(out var left))
+        {
+            left.Complete();
+        }
+
+        switch (EndMode)
+        {
+            case StreamEndMode.Reset:
+                LogStreamEnded(_logger, Id, "reset");
+                _context.Abort();
+                return;
+            case StreamEndMode.Unavailable:
+                outcome = new ReadOutcome(GrpcStatusCode.Unavailable, "FakePilot dropped the stream.");
+                break;
+            case StreamEndMode.Stopping:
+                outcome = new ReadOutcome(GrpcStatusCode.Unavailable, "FakePilot is stopping.");
+                break;
+        }
+
+        if (outcome.ClientGone || !writerHealthy || _context.RequestAborted.IsCancellationRequested)
+        {
+            LogStreamEnded(_logger, Id, "client gone");
+            return;
+        }
+
+        LogStreamEnded(_logger, Id, outcome.Status.ToString());
+        try
+        {
+            // Send the status now, so that it is on the wire before FakePilot stops the server.
+            await GrpcServerStatus.EndAsync(_context.Response, outcome.Status, outcome.Message);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            LogWriteFailed(_logger, Id, ex.Message);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _end.Dispose();
+
+    private async Task<ReadOutcome> ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        var first = true;
+        try
+        {
+            while (true)
+            {
+                var bytes = await GrpcMessageFraming.ReadMessageAsync(_context.Request.Body, GrpcMessageFraming.DefaultMaxReceiveMessageSize, cancellationToken);
+                if (bytes is null)
+                {
+                    return new ReadOutcome(GrpcStatusCode.OK, null);
+                }
+
+                DiscoveryRequest request;
+                try
+                {
+                    request = DiscoveryRequest.Parser.ParseFrom(bytes);
+                }
+                catch (InvalidProtocolBufferException ex)
+                {
+                    return new ReadOutcome(GrpcStatusCode.Internal, "Failed to deserialize the DiscoveryRequest: " + ex.Message);
+                }
+
+                if (first)
+                {
+                    first = false;
+                    var problem = PilotNodeId.FindProblem(request.Node);
+                    if (problem is not null)
+                    {
+                        _pilot.RecordRequest(this, request, isAck: false, isStale: false);
+                        LogStreamRejected(_logger, Id, problem);
+                        return new ReadOutcome(GrpcStatusCode.InvalidArgument, problem);
+                    }
+                }
+
+                Handle(request);
+            }
+        }
+        catch (GrpcCallException ex)
+        {
+            return new ReadOutcome(ex.StatusCode, ex.Detail);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            // Either FakePilot ends the stream (the end mode says how) or the client went away.
+            return new ReadOutcome(GrpcStatusCode.Cancelled, null, ClientGone: EndMode == StreamEndMode.None);
+        }
+    }
+
+    private void Handle(DiscoveryRequest request)
+    {
+        var typeUrl = request.TypeUrl;
+        var nonce = request.ResponseNonce;
+        var names = request.ResourceNames.ToImmutableArray();
+        bool respond;
+        bool isAck;
+        bool isStale;
+        lock (_gate)
+        {
+            if (!_types.TryGetValue(typeUrl, out var state))
+            {
+                state = new TypeState();
+                _types.Add(typeUrl, state);
+                _typeOrder.Add(typeUrl);
+            }
+
+            isStale = state.Subscribed && !string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal);
+            isAck = request.ErrorDetail is null
+                && state.LatestNonce is not null
+                && string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal)
+                && string.Equals(request.VersionInfo, state.LatestVersion, StringComparison.Ordinal);
+
+            if (request.ErrorDetail is not null)
+            {
+                // A NACK: Pilot logs it and sends nothing; the subscription stays as it was.
+                respond = false;
+            }
+            else if (!state.Subscribed)
+            {
+                // The first request for the type on this stream (also after a reconnect, whatever its nonce).
+                state.Subscribed = true;
+                state.Names = names;
+                respond = true;
+            }
+            else if (isStale)
+            {
+                respond = false;
+            }
+            else if (XdsTypeUrls.IsEndpoints(typeUrl) && names.IsEmpty)
+            {
+                // An EDS request with no names unsubscribes the type.
+                state.Subscribed = false;
+                state.Names = [];
+                respond = false;
+            }
+            else
+            {
+                // An ACK: answered only when the subscribed names changed.
+                respond = !SameNames(state.Names, names);
+                state.Names = names;
+            }
+        }
+
+        var recorded = _pilot.RecordRequest(this, request, isAck, isStale);
+        LogRequestReceived(_logger, Id, recorded.ToString(), respond);
+        if (respond && _pilot.Store.Serves(typeUrl))
+        {
+            Enqueue(OutboundItem.Subscribed(typeUrl));
+        }
+    }
+
+    private async Task<bool> WriteLoopAsync(CancellationTokenSource streamCts, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (await _outbound.Reader.WaitToReadAsync(cancellationToken))
+            {
+                while (_outbound.Reader.TryRead(out var item))
+                {
+                    try
+                    {
+                        await SendAsync(item, cancellationToken);
+                    }
+                    finally
+                    {
+                        item.Complete();
+                    }
+                }
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return true;
+        }
+        catch (Exception ex)
+        {
+            // The client went away (or the gate threw): the stream is over.
+            LogWriteFailed(_logger, Id, ex.Message);
+            await streamCts.CancelAsync();
+            return false;
+        }
+    }
+
+    private async Task SendAsync(OutboundItem item, CancellationToken cancellationToken)
+    {
+        var delay = _pilot.ResponseDelay;
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, _pilot.TimeProvider, cancellationToken);
+        }
+
+        if (_pilot.ResponseGate is { } gate)
+        {
+            await gate(item.TypeUrl, cancellationToken).WaitAsync(cancellationToken);
+        }
+
+        if (item.Kind == OutboundKind.RawMessage)
+        {
+            var frame = new byte[GrpcMessageFraming.HeaderSize + item.Message.Length];
+            BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1, 4), (uint)item.Message.Length);
+            item.Message.Span.CopyTo(frame.AsSpan(GrpcMessageFraming.HeaderSize));
+            await _context.Response.Body.WriteAsync(frame, cancellationToken);
+            await _context.Response.Body.FlushAsync(cancellationToken);
+            return;
+        }
+
+        var content = BuildContent(item);
+        if (content is null)
+        {
+            return;
+        }
+
+        string version;
+        string nonce;
+        lock (_gate)
+        {
+            version = _pilot.NextVersion();
+            nonce = _pilot.NextNonce();
+            if (!_types.TryGetValue(item.TypeUrl, out var state))
+            {
+                state = new TypeState();
+                _types.Add(item.TypeUrl, state);
+                _typeOrder.Add(item.TypeUrl);
+            }
+
+            state.LatestNonce = nonce;
+            state.LatestVersion = version;
+        }
+
+        var response = new DiscoveryResponse { VersionInfo = version, TypeUrl = item.TypeUrl, Nonce = nonce };
+        response.Resources.AddRange(content.Resources);
+        await GrpcMessageFraming.WriteMessageAsync(_context.Response.Body, response, cancellationToken);
+        var recorded = _pilot.RecordResponse(Id, item.TypeUrl, version, nonce, content.Names);
+        LogResponseSent(_logger, Id, recorded.ToString());
+    }
+
+    private ServedResources? BuildContent(OutboundItem item)
+    {
+        if (item.Kind == OutboundKind.RawResponse)
+        {
+            return new ServedResources(item.Resources, [.. item.Resources.Select(IstioResourceBuilder.ReadName)]);
+        }
+
+        ImmutableArray<string> names;
+        lock (_gate)
+        {
+            if (!_types.TryGetValue(item.TypeUrl, out var state) || !state.Subscribed)
+            {
+                return null;
+            }
+
+            names = item.Kind == OutboundKind.PartialEndpoints
+                ? [.. item.Names.Where(state.Names.Contains)]
+                : state.Names;
+        }
+
+        if (item.Kind == OutboundKind.PartialEndpoints && names.IsEmpty)
+        {
+            return null;
+        }
+
+        var content = _pilot.Store.Build(item.TypeUrl, names);
+        return item.Kind == OutboundKind.PartialEndpoints && content is { Resources.Count: 0 } ? null : content;
+    }
+
+    private static bool SameNames(ImmutableArray<string> a, ImmutableArray<string> b) =>
+        a.ToHashSet(StringComparer.Ordinal).SetEquals(b);
+
+    private sealed class TypeState
+    {
+        public bool Subscribed { get; set; }
+
+        public ImmutableArray<string> Names { get; set; } = [];
+
+        public string? LatestNonce { get; set; }
+
+        public string? LatestVersion { get; set; }
+    }
+
+    private readonly record struct ReadOutcome(GrpcStatusCode Status, string? Message, bool ClientGone = false);
+}

@@ -1,0 +1,545 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using MeshClient.Registry;
+using MeshClient.Testing.Ads;
+using MeshClient.Testing.Hosting;
+using MeshClient.Testing.Recording;
+using MeshClient.Testing.Resources;
+using MeshClient.Xds.Protos.Discovery;
+using MeshClient.Xds.Transport;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MeshClient.Testing;
+
+/// <summary>
+/// An in-process fake Istio Pilot (istiod) for tests: serves the xDS v2 and v3 Aggregated Discovery Service over gRPC
+/// (HTTP/2 plaintext) on a loopback port, with clusters and endpoints the test sets, and records what clients send.
+/// </summary>
+/// <remarks>
+/// <para>
+/// It behaves like Pilot: CDS is answered with every cluster (wildcard), EDS with the load assignments of the names
+/// the stream subscribed to; requests with a stale nonce and NACKs are not answered; an ACK is answered only when the
+/// subscribed names changed; a stream whose first request has no parseable node id (<c>sidecar~IP~ID~DOMAIN</c>) is
+/// ended with INVALID_ARGUMENT. Every change (<see cref="SetService"/>, <see cref="RemoveService"/>,
+/// <see cref="SetRawResources"/>, <see cref="Clear"/>) pushes CDS and EDS to every connected stream.
+/// </para>
+/// <para>For failure tests it can drop streams, refuse streams, delay or hold responses, stop, and restart on the same port.</para>
+/// </remarks>
+public sealed partial class FakePilot : IAsyncDisposable
+{
+    /// <summary>The v2 ADS method path (Pilot 1.0 to 1.7).</summary>
+    public const string AdsMethodV2 = "/envoy.service.discovery.v2.AggregatedDiscoveryService/StreamAggregatedResources";
+
+    /// <summary>The v3 ADS method path (istiod 1.8 and later).</summary>
+    public const string AdsMethodV3 = "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources";
+
+    /// <summary>The v2 cluster (CDS) type URL.</summary>
+    public const string ClusterTypeUrlV2 = XdsTypeUrls.ClusterV2;
+
+    /// <summary>The v3 cluster (CDS) type URL.</summary>
+    public const string ClusterTypeUrlV3 = XdsTypeUrls.ClusterV3;
+
+    /// <summary>The v2 ClusterLoadAssignment (EDS) type URL.</summary>
+    public const string EndpointTypeUrlV2 = XdsTypeUrls.EndpointsV2;
+
+    /// <summary>The v3 ClusterLoadAssignment (EDS) type URL.</summary>
+    public const string EndpointTypeUrlV3 = XdsTypeUrls.EndpointsV3;
+
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly AwaitableLog<RecordedRequest> _requests = new("request");
+    private readonly AwaitableLog<RecordedResponse> _responses = new("response");
+    private readonly StreamCounter _streamCounter = new();
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private readonly object _streamsGate = new();
+    private readonly HashSet<AdsStream> _streams = [];
+    private KestrelAdsHost? _host;
+    private bool _accepting;
+    private bool _disposed;
+    private int _port;
+    private int _lastStreamId;
+    private long _lastVersion;
+    private long _lastNonce;
+    private long _responseDelayTicks;
+    private volatile bool _refuseConnections;
+    private volatile Func<string, CancellationToken, Task>? _responseGate;
+
+    private FakePilot(FakePilotOptions options)
+    {
+        TimeProvider = options.TimeProvider ?? TimeProvider.System;
+        _loggerFactory = options.LoggerFactory;
+        _logger = (_loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FakePilot>();
+        ResponseDelay = options.ResponseDelay;
+        _port = options.Port;
+    }
+
+    /// <summary>The address clients connect to: <c>http://127.0.0.1:PORT</c>. It stays the same across <see cref="RestartAsync"/>.</summary>
+    public Uri Address => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}"));
+
+    /// <summary>Whether it is listening (started and not stopped).</summary>
+    public bool IsRunning => Volatile.Read(ref _host) is not null;
+
+    /// <summary>The number of streams open now.</summary>
+    public int ConnectedStreamCount => _streamCounter.Count;
+
+    /// <summary>
+    /// When <see langword="true"/>, new streams are answered at once with grpc-status UNAVAILABLE (open streams stay).
+    /// To refuse TCP connections instead, use <see cref="StopAsync"/>.
+    /// </summary>
+    public bool RefuseConnections
+    {
+        get => _refuseConnections;
+        set => _refuseConnections = value;
+    }
+
+    /// <summary>How long each response waits before it is built and sent, on the options' <see cref="FakePilotOptions.TimeProvider"/>; zero for none.</summary>
+    public TimeSpan ResponseDelay
+    {
+        get => TimeSpan.FromTicks(Interlocked.Read(ref _responseDelayTicks));
+        set => Interlocked.Exchange(ref _responseDelayTicks, value.Ticks);
+    }
+
+    /// <summary>
+    /// Awaited before each response is built and sent (after <see cref="ResponseDelay"/>), with the response's type URL
+    /// (empty for <see cref="SendRawMessageAsync"/>) and a token cancelled when the stream ends. A test holds responses
+    /// by returning a task it completes later. <see langword="null"/> (the default) for none.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? ResponseGate
+    {
+        get => _responseGate;
+        set => _responseGate = value;
+    }
+
+    /// <summary>Every request received so far, in order, on all streams.</summary>
+    public IReadOnlyList<RecordedRequest> Requests => _requests.Snapshot();
+
+    /// <summary>Every response sent so far, in order, on all streams.</summary>
+    public IReadOnlyList<RecordedResponse> Responses => _responses.Snapshot();
+
+    internal TimeProvider TimeProvider { get; }
+
+    internal ResourceStore Store { get; } = new();
+
+    /// <summary>Starts a FakePilot listening on 127.0.0.1.</summary>
+    /// <param name="options">The options; <see langword="null"/> for a free port, the system clock and no logging.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running FakePilot; dispose it to stop it.</returns>
+    public static async Task<FakePilot> StartAsync(FakePilotOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new FakePilotOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, 65535, nameof(options));
+        var pilot = new FakePilot(options);
+        try
+        {
+            await pilot.StartCoreAsync(cancellationToken);
+        }
+        catch
+        {
+            await pilot.DisposeAsync();
+            throw;
+        }
+
+        return pilot;
+    }
+
+    /// <summary>
+    /// Adds or replaces a service and pushes to every stream. It is served as the EDS cluster
+    /// <c>outbound|PORT||HOST</c> with all endpoints, plus <c>outbound|PORT|SUBSET|HOST</c> for each subset with the
+    /// endpoints whose labels contain the subset's labels.
+    /// </summary>
+    /// <param name="host">
+    /// The service host: a FQDN such as <c>reviews.default.svc.cluster.local</c>, or <c>reviews.prod</c> (name and
+    /// namespace, completed with <c>.svc.cluster.local</c>), or <c>reviews</c> (completed with <c>.default.svc.cluster.local</c>).
+    /// </param>
+    /// <param name="port">The service port, 1 to 65535.</param>
+    /// <param name="endpoints">The endpoints (pods).</param>
+    /// <param name="subsets">The subsets, as a DestinationRule declares them; names must be unique.</param>
+    /// <param name="loadBalancerPolicy">The clusters' <c>lb_policy</c> (<see cref="ClusterLoadBalancerPolicy.Other"/> sends RING_HASH).</param>
+    /// <returns>The names of the service's clusters: all endpoints first, then one per subset.</returns>
+    /// <exception cref="ArgumentException">The host, port, endpoints or subsets are not valid.</exception>
+    public IReadOnlyList<string> SetService(
+        string host,
+        int port,
+        IEnumerable<FakeEndpoint> endpoints,
+        IEnumerable<FakeSubset>? subsets = null,
+        ClusterLoadBalancerPolicy loadBalancerPolicy = ClusterLoadBalancerPolicy.RoundRobin)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var fqdn = NormalizeHost(host);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        var endpointList = endpoints.ToImmutableArray();
+        if (endpointList.Any(e => e is null))
+        {
+            throw new ArgumentException($"The endpoints of service '{fqdn}' contain null.", nameof(endpoints));
+        }
+
+        var subsetList = (subsets ?? []).ToImmutableArray();
+        if (subsetList.Any(s => s is null))
+        {
+            throw new ArgumentException($"The subsets of service '{fqdn}' contain null.", nameof(subsets));
+        }
+
+        var duplicate = subsetList.GroupBy(s => s.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Service '{fqdn}' declares subset '{duplicate.Key}' more than once.", nameof(subsets));
+        }
+
+        var service = new FakeService(fqdn, port, endpointList, subsetList, loadBalancerPolicy);
+        Store.SetService(service);
+        _ = PushToAllStreams();
+        return [.. service.Clusters().Select(c => c.ClusterName)];
+    }
+
+    /// <summary>Removes a service (all its clusters) and pushes to every stream.</summary>
+    /// <param name="host">The host, in any form <see cref="SetService"/> accepts.</param>
+    /// <param name="port">The service port.</param>
+    /// <returns><see langword="true"/> when the service was there.</returns>
+    public bool RemoveService(string host, int port)
+    {
+        var removed = Store.RemoveService(NormalizeHost(host), port);
+        if (removed)
+        {
+            _ = PushToAllStreams();
+        }
+
+        return removed;
+    }
+
+    /// <summary>
+    /// Serves <paramref name="resources"/>, whole and verbatim, for requests and pushes of <paramref name="typeUrl"/>,
+    /// instead of the resources built from services (EDS is then not filtered by the subscribed names), and pushes.
+    /// Lets a test send unusual or malformed content: duplicate names, a wrong type URL inside an Any, bytes that do
+    /// not parse, Istio-shaped clusters with fields the client ignores.
+    /// </summary>
+    /// <param name="typeUrl">The requested type URL these resources answer (any type URL, known or not).</param>
+    /// <param name="resources">The resources.</param>
+    public void SetRawResources(string typeUrl, IEnumerable<Any> resources)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(typeUrl);
+        ArgumentNullException.ThrowIfNull(resources);
+        Store.SetRaw(typeUrl, [.. resources]);
+        _ = PushToAllStreams();
+    }
+
+    /// <summary>Stops serving raw resources for <paramref name="typeUrl"/> (services are served again) and pushes.</summary>
+    /// <param name="typeUrl">The type URL.</param>
+    /// <returns><see langword="true"/> when raw resources were set for it.</returns>
+    public bool RemoveRawResources(string typeUrl)
+    {
+        ArgumentNullException.ThrowIfNull(typeUrl);
+        var removed = Store.RemoveRaw(typeUrl);
+        if (removed)
+        {
+            _ = PushToAllStreams();
+        }
+
+        return removed;
+    }
+
+    /// <summary>Removes every service and raw resource and pushes (CDS then holds no cluster).</summary>
+    public void Clear()
+    {
+        Store.Clear();
+        _ = PushToAllStreams();
+    }
+
+    /// <summary>
+    /// Pushes every type each stream subscribed to again (a full push, new version and nonce) even when nothing changed.
+    /// </summary>
+    /// <returns>Completes when the responses were sent (or their streams ended); it waits for <see cref="ResponseDelay"/> and <see cref="ResponseGate"/>.</returns>
+    public Task PushAsync() => PushToAllStreams();
+
+    /// <summary>
+    /// Pushes an EDS response that holds only <paramref name="clusterNames"/>, to each stream that subscribed to some of
+    /// them (only those it subscribed to), as Pilot does for an endpoint change.
+    /// </summary>
+    /// <param name="clusterNames">The clusters to send.</param>
+    /// <returns>Completes when the responses were sent (or their streams ended); it waits for <see cref="ResponseDelay"/> and <see cref="ResponseGate"/>.</returns>
+    public Task PushEndpointsAsync(params string[] clusterNames)
+    {
+        ArgumentNullException.ThrowIfNull(clusterNames);
+        ImmutableArray<string> names = [.. clusterNames];
+        return Task.WhenAll(ActiveStreams().SelectMany(s => s.EnqueuePartialEndpoints(names)));
+    }
+
+    /// <summary>
+    /// Sends one DiscoveryResponse of <paramref name="typeUrl"/> with <paramref name="resources"/> to every stream,
+    /// whether or not it subscribed to the type (for unknown type URLs and unrequested resources). It gets a new
+    /// version and nonce; the nonce becomes the type's latest.
+    /// </summary>
+    /// <param name="typeUrl">The response's type URL.</param>
+    /// <param name="resources">The resources, sent verbatim.</param>
+    /// <returns>Completes when the responses were sent (or their streams ended).</returns>
+    public Task SendRawResponseAsync(string typeUrl, IEnumerable<Any> resources)
+    {
+        ArgumentNullException.ThrowIfNull(typeUrl);
+        ArgumentNullException.ThrowIfNull(resources);
+        ImmutableArray<Any> list = [.. resources];
+        return Task.WhenAll(ActiveStreams().Select(s => s.Enqueue(OutboundItem.RawResponse(typeUrl, list))));
+    }
+
+    /// <summary>Sends one gRPC message holding <paramref name="message"/> (any bytes, such as an unparseable response) to every stream.</summary>
+    /// <param name="message">The message bytes, without the gRPC prefix.</param>
+    /// <returns>Completes when the messages were sent (or their streams ended).</returns>
+    public Task SendRawMessageAsync(ReadOnlyMemory<byte> message) =>
+        Task.WhenAll(ActiveStreams().Select(s => s.Enqueue(OutboundItem.RawMessage(message.ToArray()))));
+
+    /// <summary>Ends every open stream; new streams are accepted as before.</summary>
+    /// <param name="reset">
+    /// <see langword="false"/> (the default) ends each with grpc-status UNAVAILABLE, as a Pilot closing streams does;
+    /// <see langword="true"/> resets each HTTP/2 stream (RST_STREAM), as a broken connection looks.
+    /// </param>
+    /// <returns>Completes when the streams' handlers have finished.</returns>
+    public Task DropStreamsAsync(bool reset = false) =>
+        EndStreamsAsync(ActiveStreams(), reset ? StreamEndMode.Reset : StreamEndMode.Unavailable);
+
+    /// <summary>
+    /// Ends every stream with UNAVAILABLE and stops listening: connections to <see cref="Address"/> are refused until
+    /// <see cref="RestartAsync"/>. Recorded requests and the served resources are kept.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels waiting to stop.</param>
+    /// <returns>Completes when it no longer listens.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            await StopCoreAsync();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>Stops (when running) and starts again on the same port, keeping the served resources and the recordings.</summary>
+    /// <param name="cancellationToken">Cancels the restart.</param>
+    /// <returns>Completes when it listens again.</returns>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _lifecycle.WaitAsync(cancellationToken);
+        try
+        {
+            await StopCoreAsync();
+            await StartCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    /// <summary>
+    /// Waits for a request that matches <paramref name="predicate"/>: the earliest one already recorded, or the next to arrive.
+    /// </summary>
+    /// <param name="predicate">Selects the request.</param>
+    /// <param name="timeout">How long to wait, in real time.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The request.</returns>
+    /// <exception cref="TimeoutException">No request matched in time; the message lists the recorded requests.</exception>
+    public Task<RecordedRequest> WaitForRequestAsync(Func<RecordedRequest, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _requests.WaitAsync(predicate, timeout, cancellationToken);
+
+    /// <summary>
+    /// Waits for a response that matches <paramref name="predicate"/>: the earliest one already sent, or the next.
+    /// </summary>
+    /// <param name="predicate">Selects the response.</param>
+    /// <param name="timeout">How long to wait, in real time.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The response.</returns>
+    /// <exception cref="TimeoutException">No response matched in time; the message lists the sent responses.</exception>
+    public Task<RecordedResponse> WaitForResponseAsync(Func<RecordedResponse, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _responses.WaitAsync(predicate, timeout, cancellationToken);
+
+    /// <summary>Waits until exactly <paramref name="count"/> streams are open (returns at once when they are).</summary>
+    /// <param name="count">The number of open streams.</param>
+    /// <param name="timeout">How long to wait, in real time.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <exception cref="TimeoutException">The count was not reached in time.</exception>
+    public Task WaitForConnectionCountAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        _streamCounter.WaitAsync(count, timeout, cancellationToken);
+
+    /// <summary>Stops listening and ends every stream.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        await _lifecycle.WaitAsync();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            await StopCoreAsync();
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    internal string NextVersion() => Interlocked.Increment(ref _lastVersion).ToString(CultureInfo.InvariantCulture);
+
+    internal string NextNonce() => "nonce-" + Interlocked.Increment(ref _lastNonce).ToString(CultureInfo.InvariantCulture);
+
+    internal RecordedRequest RecordRequest(AdsStream stream, DiscoveryRequest request, bool isAck, bool isStale) =>
+        _requests.Add(sequence => new RecordedRequest(
+            sequence,
+            stream.Id,
+            stream.MethodPath,
+            request.Node?.Id,
+            request.Node?.Metadata?.Clone(),
+            request.TypeUrl,
+            request.VersionInfo,
+            request.ResponseNonce,
+            [.. request.ResourceNames],
+            request.ErrorDetail is { } error ? new RecordedErrorDetail(error.Code, error.Message) : null,
+            isAck,
+            isStale));
+
+    internal RecordedResponse RecordResponse(int streamId, string typeUrl, string version, string nonce, ImmutableArray<string> names) =>
+        _responses.Add(sequence => new RecordedResponse(sequence, streamId, typeUrl, version, nonce, names));
+
+    /// <summary>Completes a host given as a short name (<c>reviews</c>) or name and namespace (<c>reviews.prod</c>) to a FQDN.</summary>
+    internal static string NormalizeHost(string host)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        if (host.Contains('|', StringComparison.Ordinal) || host.StartsWith('.') || host.EndsWith('.') || host.Contains("..", StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"'{host}' is not a service host name.", nameof(host));
+        }
+
+        return host.Count(c => c == '.') switch
+        {
+            0 => host + ".default.svc.cluster.local",
+            1 => host + ".svc.cluster.local",
+            _ => host,
+        };
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        var host = await KestrelAdsHost.StartAsync(_port, _loggerFactory, HandleAsync, cancellationToken);
+        _port = host.Port;
+        lock (_streamsGate)
+        {
+            _accepting = true;
+        }
+
+        Volatile.Write(ref _host, host);
+        LogStarted(_logger, Address);
+    }
+
+    private async Task StopCoreAsync()
+    {
+        var host = Volatile.Read(ref _host);
+        if (host is null)
+        {
+            return;
+        }
+
+        AdsStream[] streams;
+        lock (_streamsGate)
+        {
+            _accepting = false;
+            streams = [.. _streams];
+        }
+
+        await EndStreamsAsync(streams, StreamEndMode.Stopping);
+        await host.DisposeAsync();
+        Volatile.Write(ref _host, null);
+        LogStopped(_logger, Address);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
+        }
+
+        if (request.ContentType is not { } contentType || !contentType.StartsWith(GrpcServerStatus.ContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
+            return;
+        }
+
+        var path = request.Path.Value ?? string.Empty;
+        if (path is not (AdsMethodV2 or AdsMethodV3))
+        {
+            await GrpcServerStatus.EndAsync(context.Response, GrpcStatusCode.Unimplemented, $"FakePilot does not serve '{path}'; it serves {AdsMethodV3} and {AdsMethodV2}.");
+            return;
+        }
+
+        AdsStream? stream = null;
+        lock (_streamsGate)
+        {
+            if (_accepting && !_refuseConnections)
+            {
+                stream = new AdsStream(this, context, ++_lastStreamId, path, _logger);
+                _streams.Add(stream);
+            }
+        }
+
+        if (stream is null)
+        {
+            LogStreamRefused(_logger, path);
+            await GrpcServerStatus.EndAsync(context.Response, GrpcStatusCode.Unavailable, "FakePilot refuses connections.");
+            return;
+        }
+
+        _streamCounter.Change(1);
+        LogStreamOpened(_logger, stream.Id, path);
+        try
+        {
+            await stream.RunAsync();
+        }
+        finally
+        {
+            lock (_streamsGate)
+            {
+                _streams.Remove(stream);
+            }
+
+            _streamCounter.Change(-1);
+            stream.MarkCompleted();
+            stream.Dispose();
+        }
+    }
+
+    private AdsStream[] ActiveStreams()
+    {
+        lock (_streamsGate)
+        {
+            return [.. _streams];
+        }
+    }
+
+    private Task PushToAllStreams() => Task.WhenAll(ActiveStreams().SelectMany(s => s.EnqueuePushOfSubscribedTypes()));
+
+    private async Task EndStreamsAsync(IReadOnlyCollection<AdsStream> streams, StreamEndMode mode)
+    {
+        foreach (var stream in streams)
+        {
+            stream.End(mode);
+        }
+
+        await Task.WhenAll(streams.Select(s => s.Completion));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClient.Testing.Hosting;
+
+/// <summary>
+/// A minimal Kestrel server on 127.0.0.1 that speaks HTTP/2 only (plaintext, prior knowledge) and passes every
+/// request to one handler. Stopping it closes the listening socket, so connections are refused.
+/// </summary>
+internal sealed class KestrelAdsHost : IAsyncDisposable
+{
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(5);
+    private readonly WebApplication _app;
+
+    private KestrelAdsHost(WebApplication app, int port)
+    {
+        _app = app;
+        Port = port;
+    }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Starts listening.</summary>
+    /// <param name="port">The port; 0 picks a free one.</param>
+    /// <param name="loggerFactory">Where Kestrel logs, or <see langword="null"/> for nowhere.</param>
+    /// <param name="handler">Handles every request.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<KestrelAdsHost> StartAsync(int port, ILoggerFactory? loggerFactory, RequestDelegate handler, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
+            kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+        if (loggerFactory is not null)
+        {
+            builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
+        }
+
+        var app = builder.Build();
+        app.Run(handler);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var bound = new Uri(addresses.Single()).Port;
+        return new KestrelAdsHost(app, bound);
+    }
+
+    /// <summary>Stops listening, closes the connections, and releases the server.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        using (var timeout = new CancellationTokenSource(ShutdownTimeout))
+        {
+            await _app.StopAsync(timeout.Token);
+        }
+
+        await _app.DisposeAsync();
+    }
+}
