@@ -1,0 +1,94 @@
+using MeshClient.Registry;
+using MeshClient.Xds.Protocol;
+using MeshClient.Xds.Transport;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClient.DependencyInjection;
+
+/// <summary>
+/// Opens the ADS stream to Pilot when the host starts and closes it when the host stops. Start-up waits for the
+/// first complete state at most <see cref="MeshPilotOptions.InitialSyncTimeout"/>, then goes on and serves what
+/// arrives later: it never hangs when Pilot is down. In Sidecar mode it only checks the routing files.
+/// </summary>
+internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyncDisposable
+{
+    private readonly MeshOptions _options;
+    private readonly MeshRegistry _registry;
+    private readonly MeshRoutingRuntime _routing;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private HttpGrpcTransport? _transport;
+    private AdsClient? _client;
+
+    public MeshDiscoveryHostedService(MeshOptions options, MeshRegistry registry, MeshRoutingRuntime routing, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _registry = registry;
+        _routing = routing;
+        _timeProvider = timeProvider;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<MeshDiscoveryHostedService>();
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _ = _routing.Router;
+        if (_options.Mode != MeshMode.Pilot || _client is not null)
+        {
+            return;
+        }
+
+        var address = _options.Pilot.Address;
+        _transport = new HttpGrpcTransport(new GrpcTransportOptions
+        {
+            Address = new Uri(address),
+            TimeProvider = _timeProvider,
+        });
+        _client = new AdsClient(_transport, _options.ToXdsClientOptions(), _registry, _timeProvider, _loggerFactory.CreateLogger<AdsClient>());
+        _client.Start();
+        LogStarted(_logger, address, _options.Pilot.XdsVersion.ToString());
+
+        var wait = _options.Pilot.InitialSyncTimeout;
+        if (wait <= TimeSpan.Zero || _registry.HasSynced)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(wait, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await _registry.WaitForFirstSyncAsync(linked.Token).ConfigureAwait(false);
+            LogSynced(_logger, _registry.Current.Clusters.Count);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            LogNotSynced(_logger, address, wait, _registry.LastError ?? "no answer yet");
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_client is { } client)
+        {
+            await client.StopAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync().ConfigureAwait(false);
+            _client = null;
+        }
+
+        if (_transport is not null)
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+            _transport = null;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using MeshClient.DependencyInjection;
+using MeshClient.Diagnostics;
+using MeshClient.Registry;
+using MeshClient.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+#pragma warning disable IDE0130 // Extension methods live in the namespace of the type they extend, as Microsoft.Extensions.* do.
+namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
+
+/// <summary>Registers MeshClient in a service collection.</summary>
+public static class MeshServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds MeshClient with options bound from <paramref name="configuration"/> (by convention the <c>Mesh</c>
+    /// section) and validated at start: a bad value fails start-up with the key's name and the reason. A hosted
+    /// service opens the ADS stream to Pilot on start and closes it on stop.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration section holding the options.</param>
+    /// <param name="configure">Changes applied after binding, or <see langword="null"/>.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddMeshDiscovery(this IServiceCollection services, IConfiguration configuration, Action<MeshOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var section = configuration is IConfigurationSection s ? s.Path : "Mesh";
+        var builder = services.AddOptions<MeshOptions>().Bind(configuration);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        return AddCore(services, section);
+    }
+
+    /// <summary>Adds MeshClient with options set in code, validated at start.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddMeshDiscovery(this IServiceCollection services, Action<MeshOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.AddOptions<MeshOptions>().Configure(configure);
+        return AddCore(services, "Mesh");
+    }
+
+    /// <summary>
+    /// Adds a health check of the connection to Pilot: Healthy when connected and synced, Degraded when serving
+    /// stale data, Unhealthy when never synced.
+    /// </summary>
+    /// <param name="builder">The health checks builder.</param>
+    /// <param name="name">The check's name.</param>
+    /// <param name="tags">Tags of the check.</param>
+    /// <returns>The builder.</returns>
+    public static IHealthChecksBuilder AddMeshDiscoveryCheck(this IHealthChecksBuilder builder, string name = "mesh-discovery", IEnumerable<string>? tags = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        return builder.Add(new HealthCheckRegistration(name, sp => new MeshHealthCheck(sp.GetRequiredService<MeshRegistry>()), HealthStatus.Unhealthy, tags));
+    }
+
+    private static IServiceCollection AddCore(IServiceCollection services, string section)
+    {
+        if (services.Any(d => d.ServiceType == typeof(MeshDiscoveryMarker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<MeshDiscoveryMarker>();
+        services.AddOptions<MeshOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MeshOptions>>(new MeshOptionsValidator(section));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MeshRegistry>();
+        services.TryAddSingleton(sp => new MeshMetrics(sp.GetRequiredService<MeshRegistry>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.TryAddSingleton(sp => new MeshRoutingRuntime(
+            sp.GetRequiredService<IOptions<MeshOptions>>().Value,
+            sp.GetRequiredService<MeshRegistry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            LoggerFactoryOf(sp)));
+        services.TryAddSingleton<MeshRouter>(sp => sp.GetRequiredService<MeshRoutingRuntime>().Router);
+        services.AddSingleton(sp => new MeshDiscoveryHostedService(
+            sp.GetRequiredService<IOptions<MeshOptions>>().Value,
+            sp.GetRequiredService<MeshRegistry>(),
+            sp.GetRequiredService<MeshRoutingRuntime>(),
+            sp.GetRequiredService<TimeProvider>(),
+            LoggerFactoryOf(sp)));
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MeshDiscoveryHostedService>());
+        return services;
+    }
+
+    private static ILoggerFactory LoggerFactoryOf(IServiceProvider services) =>
+        services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+
+    private sealed class MeshDiscoveryMarker;
+}
