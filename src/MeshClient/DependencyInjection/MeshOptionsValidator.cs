@@ -113,7 +113,7 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
 
         if (pilot.ReconnectMaxBackoff < pilot.ReconnectInitialBackoff)
         {
-            Fail(errors, "Pilot:ReconnectMaxBackoff", $"is {Format(pilot.ReconnectMaxBackoff)}; it must be at least Pilot:ReconnectInitialBackoff ({Format(pilot.ReconnectInitialBackoff)})");
+            Fail(errors, "Pilot:ReconnectMaxBackoff", $"is {Format(pilot.ReconnectMaxBackoff)}; it must be at least {_section}:Pilot:ReconnectInitialBackoff ({Format(pilot.ReconnectInitialBackoff)})");
         }
 
         var node = options.Node;
@@ -146,7 +146,7 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
 
         if (retry.BackoffMax < retry.BackoffMin)
         {
-            Fail(errors, "Retry:BackoffMax", $"is {Format(retry.BackoffMax)}; it must be at least Retry:BackoffMin ({Format(retry.BackoffMin)})");
+            Fail(errors, "Retry:BackoffMax", $"is {Format(retry.BackoffMax)}; it must be at least {_section}:Retry:BackoffMin ({Format(retry.BackoffMin)})");
         }
     }
 
@@ -156,7 +156,7 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         Positive(errors, "OutlierDetection:BaseEjectionTime", outlier.BaseEjectionTime);
         if (outlier.MaxEjectionTime < outlier.BaseEjectionTime)
         {
-            Fail(errors, "OutlierDetection:MaxEjectionTime", $"is {Format(outlier.MaxEjectionTime)}; it must be at least OutlierDetection:BaseEjectionTime ({Format(outlier.BaseEjectionTime)})");
+            Fail(errors, "OutlierDetection:MaxEjectionTime", $"is {Format(outlier.MaxEjectionTime)}; it must be at least {_section}:OutlierDetection:BaseEjectionTime ({Format(outlier.BaseEjectionTime)})");
         }
 
         if (outlier.MaxEjectionPercent is < 0 or > 100)
