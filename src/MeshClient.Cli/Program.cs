@@ -1,6 +1,22 @@
+using MeshClient.Cli.Commands;
+
 namespace MeshClient.Cli;
 
 internal static class Program
 {
-    public static Task<int> Main(string[] args) => Task.FromResult(0);
+    public static async Task<int> Main(string[] args)
+    {
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // The first Ctrl+C stops the command cleanly; a second one ends the process.
+            e.Cancel = !cancellation.IsCancellationRequested;
+            cancellation.Cancel();
+        };
+
+        // PILOT ADAPTER: the IRegistrySource backed by the ADS client goes here (null: a build without a Pilot
+        // connection, where --pilot explains that and exits 1).
+        IRegistrySource? pilot = null;
+        return await new CommandLine(pilot).RunAsync(args, Console.Out, Console.Error, cancellation.Token);
+    }
 }

@@ -42,6 +42,11 @@ internal sealed class CommandArguments
 
             if (flagOptions.Contains(name))
             {
+                if (inline is not null)
+                {
+                    throw new UsageException($"option '--{name}' takes no value");
+                }
+
                 result._flags.Add(name);
                 continue;
             }

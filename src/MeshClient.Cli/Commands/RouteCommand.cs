@@ -1,0 +1,161 @@
+using System.Globalization;
+using MeshClient.Cli.Distribution;
+using MeshClient.Cli.Output;
+using MeshClient.Registry;
+using MeshClient.Routing;
+
+namespace MeshClient.Cli.Commands;
+
+/// <summary>
+/// <c>meshctl route</c>: makes N routing decisions with <see cref="MeshRouter"/> over a registry (a saved
+/// <c>meshctl endpoints --json</c> document, or Pilot) with router.yaml rules and DestinationRules, and prints how
+/// they spread over tag sets and endpoints, and which rule matched.
+/// </summary>
+internal sealed class RouteCommand : IMeshctlCommand
+{
+    /// <summary>The default of <c>--calls</c>.</summary>
+    public const int DefaultCalls = 1000;
+
+    private static readonly string[] ValueOptions =
+        ["service", "namespace", "router", "destination-rules", "pilot", "xds", "timeout", "registry", "header", "source", "source-tag", "calls"];
+
+    private static readonly string[] FlagOptions = ["json"];
+
+    private readonly IRegistrySource? _pilot;
+
+    /// <summary>Creates the command.</summary>
+    /// <param name="pilot">Loads the registry from Pilot for <c>--pilot</c>; <see langword="null"/> in a build without a Pilot connection.</param>
+    public RouteCommand(IRegistrySource? pilot)
+    {
+        _pilot = pilot;
+    }
+
+    public string Name => "route";
+
+    public string Summary => "Make routing decisions as MeshClient does and print how they spread over subsets and endpoints.";
+
+    public string Usage => """
+        Usage: meshctl route --service NAME[:PORT] [--namespace NS] --router FILE [--destination-rules FILE ...]
+                             (--pilot ADDRESS [--xds v2|v3] [--timeout SECONDS] | --registry FILE)
+                             [--header K=V ...] [--source NAME] [--source-tag K=V ...] [--calls N] [--json]
+
+        Routes N calls to the service with MeshClient's router (the first matching router.yaml rule picks a tag set
+        by weight, the service's load-balancing strategy picks an endpoint) and prints the distribution: calls per
+        tag set with share and bar, calls per endpoint, and the rule that matched.
+
+        Options:
+          --service NAME[:PORT]      The target: reviews, reviews.default or its host; :PORT when it has several ports.
+          --namespace NS             The namespace of a bare name and of DestinationRules without one. Default default.
+          --router FILE              The go-chassis router.yaml with the routeRule section.
+          --destination-rules FILE   Istio DestinationRules (their subsets' labels tag the subset endpoints); repeatable.
+          --pilot ADDRESS            Take the registry from Pilot (see 'meshctl endpoints --help'); with --xds, --timeout.
+          --registry FILE            Take the registry from a saved 'meshctl endpoints --json' document.
+          --header K=V               A request header the rules' match.headers test; repeatable.
+          --source NAME              The calling service, tested by match.source.
+          --source-tag K=V           A tag of the calling service, tested by match.sourceTags; repeatable.
+          --calls N                  How many decisions to make. Default 1000.
+          --json                     Print {"service":...,"calls":N,"rule":{"index":I,"precedence":P} or null,
+                                     "subsets":[{"tags":{...},"count":C}],"endpoints":[{"address":...,"port":...,"count":C}]}.
+
+        Every call carries the same headers, source and source tags, so all of them match the same rule; "rule" is that
+        rule (should calls ever differ, the one most calls matched). A subset's count includes calls that found no
+        endpoint with its tags; the endpoint counts add up to the calls that got one.
+
+        Exit codes: 0 printed, 1 Pilot unreachable or no such service, 2 usage error or a bad router.yaml,
+        DestinationRule or registry file (printed as FILE:LINE:COLUMN: reason).
+        """;
+
+    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+
+        RouteOptions options;
+        try
+        {
+            options = RouteOptions.Read(CommandArguments.Parse(args, ValueOptions, FlagOptions));
+        }
+        catch (UsageException e)
+        {
+            return CommandErrors.Usage(stderr, Name, e);
+        }
+
+        RouterRules rules;
+        DestinationRuleSet destinationRules;
+        try
+        {
+            rules = RouterRules.Load(options.RouterFile);
+            destinationRules = DestinationRuleSet.Combine(options.DestinationRuleFiles.Select(file => DestinationRuleSet.Load(file, options.Namespace)).ToList());
+        }
+        catch (MeshConfigurationException e)
+        {
+            return CommandErrors.Configuration(stderr, e.Message);
+        }
+
+        RegistrySnapshot snapshot;
+        string origin;
+        if (options.RegistryFile is { } registryFile)
+        {
+            origin = $"the registry file {registryFile}";
+            try
+            {
+                snapshot = RegistryJson.Read(registryFile, await File.ReadAllTextAsync(registryFile, cancellationToken));
+            }
+            catch (FormatException e)
+            {
+                return CommandErrors.Configuration(stderr, e.Message);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                return CommandErrors.Configuration(stderr, $"{registryFile}: cannot read the file: {e.Message}");
+            }
+        }
+        else
+        {
+            origin = $"Pilot at {options.Pilot!.PilotAddress}";
+            var loaded = await PilotRegistry.LoadAsync(_pilot, options.Pilot, Name, stderr, cancellationToken);
+            if (loaded is null)
+            {
+                return ExitCodes.Failure;
+            }
+
+            snapshot = loaded;
+        }
+
+        var router = new MeshRouter(new MeshRegistry(snapshot), rules, destinationRules, new MeshRouterOptions { DefaultNamespace = options.Namespace });
+        var request = new RouteRequest(options.Service.Name, options.Service.Port, options.Source, options.SourceTags);
+        var headers = new DictionaryRouteHeaders(options.Headers);
+
+        var first = router.Route(request, headers);
+        if (first.Failure is RouteFailure.ServiceNotFound or RouteFailure.PortNotSpecified)
+        {
+            await stderr.WriteLineAsync($"meshctl {Name}: {RegistryServices.Describe(snapshot, options.Service, options.Namespace, origin)}");
+            return ExitCodes.Failure;
+        }
+
+        var target = string.Create(CultureInfo.InvariantCulture, $"{options.Service} ({first.Service!.Host}:{first.Service.Port})");
+        var distribution = new RouteDistribution();
+        distribution.Add(first);
+        for (var call = 1; call < options.Calls; call++)
+        {
+            if ((call & 0xFFF) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            distribution.Add(router.Route(request, headers));
+        }
+
+        if (options.Json)
+        {
+            await stdout.WriteLineAsync(RouteReportJson.Write(options.Service.ToString(), distribution));
+        }
+        else
+        {
+            RouteReportText.Write(stdout, target, distribution);
+        }
+
+        return ExitCodes.Success;
+    }
+}

@@ -1,0 +1,7 @@
+namespace MeshClient.Cli.Distribution;
+
+/// <summary>How many calls went to one endpoint.</summary>
+/// <param name="Address">The endpoint's address.</param>
+/// <param name="Port">The endpoint's port.</param>
+/// <param name="Count">The number of calls.</param>
+internal sealed record EndpointCount(string Address, int Port, int Count);
