@@ -14,9 +14,8 @@ internal static class Program
             cancellation.Cancel();
         };
 
-        // PILOT ADAPTER: the IRegistrySource backed by the ADS client goes here (null: a build without a Pilot
-        // connection, where --pilot explains that and exits 1).
-        IRegistrySource? pilot = null;
+        // --pilot reads the state with the real ADS client.
+        IRegistrySource pilot = new PilotRegistrySource();
         return await new CommandLine(pilot).RunAsync(args, Console.Out, Console.Error, cancellation.Token);
     }
 }

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using MeshClient.Cli.Commands;
+using MeshClient.Testing;
+
+namespace MeshClient.Cli.Tests.Commands;
+
+/// <summary><c>meshctl endpoints --pilot</c> with the real ADS client against the fake Pilot over loopback HTTP/2.</summary>
+public sealed class PilotRegistrySourceTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    [Theory]
+    [InlineData("v3")]
+    [InlineData("v2")]
+    public async Task Endpoints_prints_what_pilot_sends_as_json(string xds)
+    {
+        await using var pilot = await FakePilot.StartAsync();
+        pilot.SetService(
+            "reviews",
+            9080,
+            [new FakeEndpoint("10.1.0.1", 9080) { Labels = new Dictionary<string, string> { ["version"] = "v1" } }],
+            [new FakeSubset("v1", new Dictionary<string, string> { ["version"] = "v1" })]);
+
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await new CommandLine(new PilotRegistrySource())
+            .RunAsync(["endpoints", "--pilot", pilot.Address.ToString(), "--xds", xds, "--json"], stdout, stderr, CancellationToken.None)
+            .WaitAsync(Bound);
+
+        Assert.True(exit == 0, stderr.ToString());
+        using var document = JsonDocument.Parse(stdout.ToString());
+        var clusters = document.RootElement.GetProperty("clusters").EnumerateArray().ToList();
+        var subset = clusters.Single(c => c.GetProperty("name").GetString() == "outbound|9080|v1|reviews.default.svc.cluster.local");
+        Assert.Equal("reviews", subset.GetProperty("service").GetString());
+        Assert.Equal("v1", subset.GetProperty("subset").GetString());
+        var endpoint = Assert.Single(subset.GetProperty("endpoints").EnumerateArray());
+        Assert.Equal("10.1.0.1", endpoint.GetProperty("address").GetString());
+        Assert.Equal("v1", endpoint.GetProperty("labels").GetProperty("version").GetString());
+        Assert.Contains(pilot.Requests, r => r.TypeUrl == (xds == "v2" ? FakePilot.ClusterTypeUrlV2 : FakePilot.ClusterTypeUrlV3));
+    }
+
+    [Fact]
+    public async Task Unreachable_pilot_prints_the_reason_and_exits_1_without_waiting_for_the_timeout()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exit = await new CommandLine(new PilotRegistrySource())
+            .RunAsync(["endpoints", "--pilot", $"grpc://127.0.0.1:{ClosedPort()}", "--timeout", "600"], stdout, stderr, CancellationToken.None)
+            .WaitAsync(Bound);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("cannot read the state of Pilot", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("refused", stderr.ToString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Pilot_that_never_answers_times_out_with_exit_1()
+    {
+        var time = new ManualTimeProvider();
+        await using var pilot = await FakePilot.StartAsync();
+        var gate = new TaskCompletionSource();
+        pilot.ResponseGate = (_, ct) => gate.Task.WaitAsync(ct);
+        var request = new EndpointsRequest(pilot.Address, XdsApiVersion.V3, "default", TimeSpan.FromSeconds(10), TimeSpan.Zero);
+
+        var load = new PilotRegistrySource(time).LoadAsync(request, CancellationToken.None);
+        await pilot.WaitForRequestAsync(_ => true, Bound);
+        while (!load.IsCompleted && time.ArmedTimerCount == 0)
+        {
+            await Task.WhenAny(load, WaitForTimer(time)).WaitAsync(Bound);
+        }
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        var error = await Assert.ThrowsAsync<RegistrySourceException>(() => load.WaitAsync(Bound));
+        Assert.Contains("no complete state within 10 s", error.Message, StringComparison.Ordinal);
+        gate.SetResult();
+    }
+
+    private static Task WaitForTimer(ManualTimeProvider time)
+    {
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        time.TimerChanged += (_, _) => armed.TrySetResult();
+        return time.ArmedTimerCount > 0 ? Task.CompletedTask : armed.Task;
+    }
+
+    private static int ClosedPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}
