@@ -30,14 +30,22 @@ internal sealed class DiscoveryHarness : IAsyncDisposable
 
     private readonly List<RegistryChangedEventArgs> _changes = [];
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TestOutputLoggerProvider _logs;
     private readonly SocketsHttpHandler? _countingHandler;
     private int _connections;
 
-    private DiscoveryHarness(FakePilot pilot, XdsClientOptions options, ILoggerFactory loggerFactory, bool countConnections, NodeIdentity? identity)
+    private DiscoveryHarness(
+        FakePilot pilot,
+        XdsClientOptions options,
+        ILoggerFactory loggerFactory,
+        TestOutputLoggerProvider logs,
+        bool countConnections,
+        NodeIdentity? identity)
     {
         Pilot = pilot;
         Options = options;
         _loggerFactory = loggerFactory;
+        _logs = logs;
         var transportOptions = new GrpcTransportOptions { Address = pilot.Address };
         if (countConnections)
         {
@@ -79,6 +87,9 @@ internal sealed class DiscoveryHarness : IAsyncDisposable
 
     /// <summary>The TCP connections the transport opened (only with <c>countConnections</c>).</summary>
     public int ConnectionCount => Volatile.Read(ref _connections);
+
+    /// <summary>What the client (category <c>AdsClient</c>) and FakePilot logged so far.</summary>
+    public IReadOnlyCollection<LogEntry> Logs => _logs.Entries;
 
     /// <summary>Every registry change so far, in order.</summary>
     public IReadOnlyList<RegistryChangedEventArgs> Changes
@@ -122,15 +133,16 @@ internal sealed class DiscoveryHarness : IAsyncDisposable
         bool countConnections = false,
         Func<XdsClientOptions, NodeIdentity>? identity = null)
     {
+        var logs = new TestOutputLoggerProvider(output);
         var loggerFactory = LoggerFactory.Create(builder => builder
-            .AddProvider(new TestOutputLoggerProvider(output))
+            .AddProvider(logs)
             .SetMinimumLevel(LogLevel.Debug)
             .AddFilter("Microsoft", LogLevel.Warning));
         var pilot = await FakePilot.StartAsync(new FakePilotOptions { LoggerFactory = loggerFactory });
         serve?.Invoke(pilot);
         var options = DefaultOptions(version);
         configure?.Invoke(options);
-        var harness = new DiscoveryHarness(pilot, options, loggerFactory, countConnections, identity?.Invoke(options));
+        var harness = new DiscoveryHarness(pilot, options, loggerFactory, logs, countConnections, identity?.Invoke(options));
         harness.Client.Start();
         return harness;
     }

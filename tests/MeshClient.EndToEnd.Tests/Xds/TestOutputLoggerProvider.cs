@@ -1,19 +1,28 @@
 using Xunit.Abstractions;
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace MeshClient.EndToEnd.Tests.Xds;
 
-/// <summary>Writes log messages to the test's output, so a failing end-to-end test shows what client and Pilot did.</summary>
+/// <summary>
+/// Writes log messages to the test's output, so a failing end-to-end test shows what client and Pilot did, and keeps
+/// them for assertions.
+/// </summary>
 internal sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new TestOutputLogger(output, categoryName[(categoryName.LastIndexOf('.') + 1)..]);
+    private readonly ConcurrentQueue<LogEntry> _entries = new();
+
+    /// <summary>Every message logged so far.</summary>
+    public IReadOnlyCollection<LogEntry> Entries => [.. _entries];
+
+    public ILogger CreateLogger(string categoryName) => new TestOutputLogger(output, categoryName[(categoryName.LastIndexOf('.') + 1)..], _entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class TestOutputLogger(ITestOutputHelper output, string category) : ILogger
+    private sealed class TestOutputLogger(ITestOutputHelper output, string category, ConcurrentQueue<LogEntry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -22,10 +31,12 @@ internal sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILogg
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
+            var message = formatter(state, exception);
+            entries.Enqueue(new LogEntry(category, logLevel, message));
             try
             {
                 var time = DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
-                output.WriteLine($"{time} {logLevel,-11} {category}: {formatter(state, exception)}");
+                output.WriteLine($"{time} {logLevel,-11} {category}: {message}{(exception is null ? string.Empty : Environment.NewLine + exception)}");
             }
             catch (InvalidOperationException)
             {
