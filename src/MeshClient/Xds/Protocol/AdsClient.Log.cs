@@ -58,5 +58,8 @@ internal sealed partial class AdsClient
 
         [LoggerMessage(EventId = 1015, Level = LogLevel.Information, Message = "ADS client stopped.")]
         public static partial void Stopped(ILogger logger);
+
+        [LoggerMessage(EventId = 1016, Level = LogLevel.Debug, Message = "Writing to the ADS stream failed ({Error}); reading how the stream ended.")]
+        public static partial void WriteFailed(ILogger logger, string error);
     }
 }

@@ -36,10 +36,14 @@ internal sealed partial class AdsClient
                 var next = await stream.Events.Reader.ReadAsync(streamCts.Token);
                 if (next.Ended)
                 {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return new StreamOutcome(stream.ReceivedData, null);
+                    }
+
                     if (next.Error is null)
                     {
-                        Log.StreamClosedByServer(_logger);
-                        return new StreamOutcome(stream.ReceivedData, "Pilot closed the ADS stream.");
+                        return Closed(stream);
                     }
 
                     return Failed(stream.ReceivedData, next.Error);
@@ -55,9 +59,27 @@ internal sealed partial class AdsClient
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopped on purpose: whatever the call reports now is the consequence of the stop, not a failure.
             return new StreamOutcome(stream.ReceivedData, null);
+        }
+        catch (AdsWriteFailedException ex)
+        {
+            // A write fails when the call has ended under it; the reason Pilot gave arrives on the receive side.
+            Log.WriteFailed(_logger, Describe(ex.InnerException!));
+            var end = await WaitForStreamEndAsync(stream, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return new StreamOutcome(stream.ReceivedData, null);
+            }
+
+            return end switch
+            {
+                { Error: { } error } => Failed(stream.ReceivedData, error),
+                { } => Closed(stream),
+                null => Failed(stream.ReceivedData, ex.InnerException!),
+            };
         }
         catch (Exception ex)
         {
@@ -78,6 +100,41 @@ internal sealed partial class AdsClient
             }
 
             await receive;
+        }
+    }
+
+    private StreamOutcome Closed(AdsStreamContext stream)
+    {
+        Log.StreamClosedByServer(_logger);
+        return new StreamOutcome(stream.ReceivedData, "Pilot closed the ADS stream.");
+    }
+
+    /// <summary>
+    /// After a failed write: waits, for a bounded time, for the receive side to report how the stream ended.
+    /// Returns <see langword="null"/> when it did not report within the bound (the write failed on its own).
+    /// </summary>
+    private async Task<AdsStreamEvent?> WaitForStreamEndAsync(AdsStreamContext stream, CancellationToken cancellationToken)
+    {
+        using var bound = new CancellationTokenSource(WriteFailureGrace, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(bound.Token, cancellationToken);
+        try
+        {
+            while (true)
+            {
+                var next = await stream.Events.Reader.ReadAsync(linked.Token);
+                if (next.Ended)
+                {
+                    return next;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+        catch (ChannelClosedException)
+        {
+            return null;
         }
     }
 
@@ -288,6 +345,13 @@ internal sealed partial class AdsClient
     private async Task WriteAsync(AdsStreamContext stream, DiscoveryRequest request, CancellationToken cancellationToken)
     {
         Log.Sending(_logger, request.TypeUrl, request.VersionInfo, request.ResponseNonce, request.ResourceNames.Count, request.ErrorDetail is not null);
-        await stream.Call.WriteAsync(request, cancellationToken);
+        try
+        {
+            await stream.Call.WriteAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AdsWriteFailedException(ex);
+        }
     }
 }

@@ -38,6 +38,9 @@ namespace MeshClient.Xds.Protocol;
 /// </remarks>
 internal sealed partial class AdsClient : IAsyncDisposable
 {
+    /// <summary>How long a failed write waits for the receive side to tell how the stream ended.</summary>
+    internal static readonly TimeSpan WriteFailureGrace = TimeSpan.FromSeconds(5);
+
     private readonly IGrpcTransport _transport;
     private readonly MeshRegistry _registry;
     private readonly TimeProvider _timeProvider;

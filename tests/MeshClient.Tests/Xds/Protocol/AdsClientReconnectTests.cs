@@ -1,4 +1,5 @@
 using MeshClient.Registry;
+using MeshClient.Xds.Transport;
 using static MeshClient.Tests.Xds.Protocol.XdsFixtures;
 using Cluster = MeshClient.Xds.Protos.Cluster.Cluster;
 
@@ -35,6 +36,23 @@ public sealed class AdsClientReconnectTests
         // The new stream's responses are ACKed with their own nonces.
         var ack = await ads.SendAsync(second, Response(ads.ClusterType, "c3", "m1", EdsCluster(Reviews), EdsCluster(Ratings)));
         Assert.Equal("c3", ack.VersionInfo);
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_as_the_stream_ends_leaves_the_reason_to_the_receive_side()
+    {
+        await using var ads = new AdsHarness().Start();
+        var (call, _) = await ads.NextStreamAsync();
+
+        // Pilot ends the stream with a status while the client writes: the write fails with a bare cancellation,
+        // the receive side then reads the status Pilot sent.
+        call.FailWrites(new GrpcCallException(GrpcStatusCode.Cancelled, "The call was cancelled."));
+        call.Send(Response(ads.ClusterType, "c1", "n1", EdsCluster(Reviews)));
+        call.Fail(AdsHarness.Unavailable("max connection age"));
+        await ads.NextBackoffAsync();
+
+        Assert.Equal(MeshConnectionState.Stale, ads.Registry.ConnectionState);
+        Assert.Equal("gRPC call failed: Unavailable (14): max connection age", ads.Registry.LastError);
     }
 
     [Fact]

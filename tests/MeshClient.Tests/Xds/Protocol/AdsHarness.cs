@@ -83,7 +83,7 @@ internal sealed class AdsHarness : IAsyncDisposable
         while (true)
         {
             var timer = await Time.NextTimerAsync();
-            if (timer.DueTime != DoesNotExistTimeout)
+            if (timer.DueTime != DoesNotExistTimeout && timer.DueTime != AdsClient.WriteFailureGrace)
             {
                 return timer.DueTime;
             }

@@ -16,6 +16,7 @@ internal sealed class FakeAdsCall : IGrpcDuplexCall<DiscoveryRequest, DiscoveryR
     private readonly Exception? _connectFailure;
     private readonly CancellationToken _callToken;
     private Exception? _failure;
+    private Exception? _writeFailure;
 
     public FakeAdsCall(string methodPath, Exception? connectFailure, CancellationToken callToken)
     {
@@ -43,6 +44,11 @@ internal sealed class FakeAdsCall : IGrpcDuplexCall<DiscoveryRequest, DiscoveryR
         if (_connectFailure is not null)
         {
             return Task.FromException(_connectFailure);
+        }
+
+        if (Volatile.Read(ref _writeFailure) is { } writeFailure)
+        {
+            return Task.FromException(writeFailure);
         }
 
         if (Volatile.Read(ref _failure) is { } failure)
@@ -100,6 +106,12 @@ internal sealed class FakeAdsCall : IGrpcDuplexCall<DiscoveryRequest, DiscoveryR
         Volatile.Write(ref _failure, error);
         _responses.Writer.TryWrite((null, error));
     }
+
+    /// <summary>
+    /// Makes the client's writes throw <paramref name="error"/> (even after <see cref="Fail"/>) while reads go on, as
+    /// HttpClient stops the request body of a call whose response has ended before the client has read the end.
+    /// </summary>
+    public void FailWrites(Exception error) => Volatile.Write(ref _writeFailure, error);
 
     /// <summary>Ends the call with status OK: the client's next read returns null.</summary>
     public void End() => _responses.Writer.TryWrite((null, null));
