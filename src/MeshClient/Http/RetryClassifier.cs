@@ -43,6 +43,13 @@ internal static class RetryClassifier
     public static bool IsEndpointFailure(HttpResponseMessage? response, Exception? exception) =>
         exception is not null ? IsConnectionFailure(exception) : (int)response!.StatusCode >= 500;
 
+    /// <summary>
+    /// Whether a response counts as an endpoint failure for outlier ejection and the load balancer: a 5xx, or for gRPC
+    /// a trailers-only UNAVAILABLE (which Envoy also maps to 503).
+    /// </summary>
+    public static bool IsEndpointFailure(CallKind kind, HttpResponseMessage response) =>
+        (int)response.StatusCode >= 500 || (kind != CallKind.Http && IsTrailersOnlyUnavailable(response));
+
     public static bool MayRetry(CallKind kind, HttpMethod method, bool retryNonIdempotent, HttpResponseMessage? response, Exception? exception)
     {
         switch (kind)
@@ -65,9 +72,18 @@ internal static class RetryClassifier
         status is HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
     /// <summary>A gRPC response whose headers already carry grpc-status 14: the server answered before sending any message.</summary>
-    private static bool IsTrailersOnlyUnavailable(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("grpc-status", out var values) &&
-        values.FirstOrDefault() is { } status &&
-        int.TryParse(status, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) &&
-        code == GrpcUnavailable;
+    public static bool IsTrailersOnlyUnavailable(HttpResponseMessage response)
+    {
+        if (!response.Headers.NonValidated.TryGetValues("grpc-status", out var values))
+        {
+            return false;
+        }
+
+        foreach (var status in values)
+        {
+            return int.TryParse(status, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var code) && code == GrpcUnavailable;
+        }
+
+        return false;
+    }
 }

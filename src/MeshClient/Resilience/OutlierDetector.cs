@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 
 namespace MeshClient.Resilience;
@@ -7,13 +8,14 @@ namespace MeshClient.Resilience;
 /// Passive outlier ejection for one service, as Envoy does it: an endpoint with a number of connection failures or
 /// 5xx in a row is ejected for the base time multiplied by how often it has been ejected (at most the maximum time);
 /// never more than a maximum share of the service's endpoints at once. Thread-safe; the hot path (<see cref="IsEjected"/>)
-/// reads without locks.
+/// reads without locks or allocations, and without a lookup while no endpoint is ejected.
 /// </summary>
 internal sealed class OutlierDetector
 {
-    private readonly ConcurrentDictionary<string, EndpointRecord> _records = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<EndpointAddress, EndpointRecord> _records = new(EndpointAddressComparer.Instance);
     private readonly OutlierDetectionSettings _settings;
     private readonly TimeProvider _timeProvider;
+    private long _lastEjectionEnd = long.MinValue;
 
     public OutlierDetector(OutlierDetectionSettings settings, TimeProvider timeProvider)
     {
@@ -27,12 +29,18 @@ internal sealed class OutlierDetector
     /// <summary>Whether <paramref name="endpoint"/> is ejected now.</summary>
     public bool IsEjected(MeshEndpoint endpoint)
     {
-        if (_records.IsEmpty || !_records.TryGetValue(Key(endpoint), out var record))
+        if (Volatile.Read(ref _lastEjectionEnd) == long.MinValue)
         {
             return false;
         }
 
-        return record.EjectedUntil > _timeProvider.GetTimestamp();
+        var now = _timeProvider.GetTimestamp();
+        if (now >= Volatile.Read(ref _lastEjectionEnd) || !_records.TryGetValue(Key(endpoint), out var record))
+        {
+            return false;
+        }
+
+        return record.EjectedUntil > now;
     }
 
     /// <summary>Records a successful call (any answer but a 5xx): the endpoint's run of failures ends.</summary>
@@ -51,11 +59,18 @@ internal sealed class OutlierDetector
     /// <param name="endpoint">The endpoint that failed.</param>
     /// <param name="serviceEndpointCount">How many endpoints the service has now, for the maximum ejection share.</param>
     /// <returns><see langword="true"/> when this failure ejected the endpoint.</returns>
-    public bool ReportFailure(MeshEndpoint endpoint, int serviceEndpointCount)
+    public bool ReportFailure(MeshEndpoint endpoint, int serviceEndpointCount) => ReportFailure(endpoint, serviceEndpointCount, out _);
+
+    /// <summary>Records a connection failure or 5xx; ejects the endpoint when its run of failures reaches the threshold.</summary>
+    /// <param name="endpoint">The endpoint that failed.</param>
+    /// <param name="serviceEndpointCount">How many endpoints the service has now, for the maximum ejection share.</param>
+    /// <param name="ejectionTime">How long the endpoint is ejected for, when this failure ejected it.</param>
+    /// <returns><see langword="true"/> when this failure ejected the endpoint.</returns>
+    public bool ReportFailure(MeshEndpoint endpoint, int serviceEndpointCount, out TimeSpan ejectionTime)
     {
+        ejectionTime = TimeSpan.Zero;
         var record = _records.GetOrAdd(Key(endpoint), static _ => new EndpointRecord());
         var now = _timeProvider.GetTimestamp();
-        TimeSpan ejectionTime;
         lock (record)
         {
             if (record.EjectedUntil > now)
@@ -75,6 +90,7 @@ internal sealed class OutlierDetector
             ejectionTime = TimeSpan.FromTicks(Math.Max(ticks, _settings.BaseEjectionTime.Ticks));
             record.EjectedUntil = now + (long)(ejectionTime.TotalSeconds * _timeProvider.TimestampFrequency);
             record.ConsecutiveFailures = 0;
+            RaiseLastEjectionEnd(record.EjectedUntil);
         }
 
         Ejected?.Invoke(endpoint, ejectionTime);
@@ -95,17 +111,38 @@ internal sealed class OutlierDetector
         return (ejected + 1) * 100 <= _settings.MaxEjectionPercent * serviceEndpointCount;
     }
 
-    private static string Key(MeshEndpoint endpoint) => endpoint.ToString();
+    private static EndpointAddress Key(MeshEndpoint endpoint) => new(endpoint.Address, endpoint.Port);
+
+    private void RaiseLastEjectionEnd(long ejectedUntil)
+    {
+        var current = Volatile.Read(ref _lastEjectionEnd);
+        while (ejectedUntil > current)
+        {
+            var seen = Interlocked.CompareExchange(ref _lastEjectionEnd, ejectedUntil, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
 
     private sealed class EndpointRecord
     {
+        private long _ejectedUntil = long.MinValue;
         private long _healthySince;
 
         public int ConsecutiveFailures { get; set; }
 
         public int EjectionCount { get; set; }
 
-        public long EjectedUntil { get; set; } = long.MinValue;
+        /// <summary>The end of the ejection, in timestamp units; read without the record's lock.</summary>
+        public long EjectedUntil
+        {
+            get => Volatile.Read(ref _ejectedUntil);
+            set => Volatile.Write(ref _ejectedUntil, value);
+        }
 
         /// <summary>Each base ejection time spent back in service forgets one earlier ejection, as Envoy decrements its multiplier.</summary>
         public void ForgetOldEjections(long now, TimeSpan baseEjectionTime, long frequency)

@@ -1,4 +1,5 @@
 using MeshClient.LoadBalancing;
+using MeshClient.Registry;
 
 namespace MeshClient.Routing;
 
@@ -27,4 +28,48 @@ internal sealed class EndpointPool
     public EndpointSelector? Selector { get; }
 
     public RouteFailure FailureWhenEmpty { get; }
+
+    /// <summary>
+    /// Picks an endpoint the filter does not exclude. An excluded pick is replaced by picking again (so round robin and
+    /// random spread its share evenly over the others), then by the first candidate in order that is not excluded.
+    /// </summary>
+    /// <param name="service">The service port, for the filter.</param>
+    /// <param name="sessionKey">The session key of the first pick (SessionStickiness); later picks use none.</param>
+    /// <param name="filter">The exclusions.</param>
+    /// <param name="candidate">The endpoint picked; when every candidate is excluded, the first pick.</param>
+    /// <returns><see langword="false"/> when every candidate is excluded.</returns>
+    public bool TryPick<TFilter>(MeshService service, ReadOnlySpan<char> sessionKey, TFilter filter, out EndpointCandidate candidate)
+        where TFilter : IEndpointFilter
+    {
+        var selector = Selector!;
+        var first = selector.Select(sessionKey);
+        if (!filter.Excludes(service, first.Endpoint))
+        {
+            candidate = first;
+            return true;
+        }
+
+        var candidates = selector.Candidates;
+        for (var i = 1; i < candidates.Length; i++)
+        {
+            var next = selector.Select(default);
+            if (!filter.Excludes(service, next.Endpoint))
+            {
+                candidate = next;
+                return true;
+            }
+        }
+
+        foreach (var other in candidates)
+        {
+            if (!filter.Excludes(service, other.Endpoint))
+            {
+                candidate = other;
+                return true;
+            }
+        }
+
+        candidate = first;
+        return false;
+    }
 }

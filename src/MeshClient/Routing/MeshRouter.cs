@@ -90,7 +90,22 @@ public sealed class MeshRouter
     /// <param name="headers">The call's headers.</param>
     /// <returns>The decision: the endpoint and why, or why there is none.</returns>
     public RouteDecision Route<THeaders>(in RouteRequest request, in THeaders headers)
+        where THeaders : IRouteHeaders, allows ref struct =>
+        Route(request, headers, default(NoEndpointFilter));
+
+    /// <summary>Routes a call, skipping the endpoints <paramref name="filter"/> excludes (ejected outliers).</summary>
+    /// <typeparam name="THeaders">The header reader.</typeparam>
+    /// <typeparam name="TFilter">The filter; a struct keeps the call free of allocations.</typeparam>
+    /// <param name="request">The target and the caller.</param>
+    /// <param name="headers">The call's headers.</param>
+    /// <param name="filter">
+    /// The exclusions. When every endpoint of the chosen tag set is excluded, the call goes to one of them anyway
+    /// (as Envoy routes to all hosts when all are ejected).
+    /// </param>
+    /// <returns>The decision: the endpoint and why, or why there is none.</returns>
+    internal RouteDecision Route<THeaders, TFilter>(in RouteRequest request, in THeaders headers, TFilter filter)
         where THeaders : IRouteHeaders, allows ref struct
+        where TFilter : IEndpointFilter
     {
         if (request.Service is null)
         {
@@ -100,7 +115,7 @@ public sealed class MeshRouter
         var state = CurrentState();
         var routes = state.GetRoutes(request.Service, request.Port);
         var version = state.Snapshot.Version;
-        if (routes.Service is null)
+        if (routes.Service is not { } service)
         {
             return new RouteDecision(request.Service, null, null, routes.Failure, -1, 0, null, false, null, _context.DefaultStrategy, version);
         }
@@ -122,16 +137,45 @@ public sealed class MeshRouter
 
         var ruleIndex = rule?.Index ?? -1;
         var precedence = rule?.Precedence ?? 0;
-        if (pool.Selector is not { } selector)
+        if (pool.Selector is null)
         {
-            return new RouteDecision(request.Service, routes.Service, null, pool.FailureWhenEmpty, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version);
+            return new RouteDecision(request.Service, service, null, pool.FailureWhenEmpty, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version);
         }
 
         var sessionKey = pool.Strategy == LoadBalancingStrategy.SessionStickiness
             ? SessionKeyReader.Read(headers, _context.SessionHeaderName, _context.SessionCookieName)
             : default;
-        var candidate = selector.Select(sessionKey);
-        return new RouteDecision(request.Service, routes.Service, candidate, RouteFailure.None, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version);
+        pool.TryPick(service, sessionKey, filter, out var candidate);
+        return new RouteDecision(request.Service, service, candidate, RouteFailure.None, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version, pool, routes);
+    }
+
+    /// <summary>
+    /// Picks another endpoint for the retry of a call: among the endpoints of the same tag set that the filter does not
+    /// exclude (the filter names the endpoints already tried); when none is left there, among all routable endpoints
+    /// of the service; when none is left at all, any endpoint of the tag set. The rule's weight pool does not move, so
+    /// retries do not skew the split of first attempts.
+    /// </summary>
+    /// <typeparam name="TFilter">The filter.</typeparam>
+    /// <param name="previous">The decision of the attempt that failed.</param>
+    /// <param name="filter">The exclusions: endpoints tried, ejected outliers.</param>
+    /// <returns>The decision for the next attempt; <paramref name="previous"/> itself when it had no endpoint.</returns>
+    internal RouteDecision RouteAgain<TFilter>(in RouteDecision previous, TFilter filter)
+        where TFilter : IEndpointFilter
+    {
+        if (previous.Pool is not { Selector: not null } pool || previous.Service is not { } service || previous.Routes is not { } routes)
+        {
+            return previous;
+        }
+
+        if (!pool.TryPick(service, default, filter, out var candidate)
+            && routes.AllEndpoints is { Selector: not null } all
+            && !ReferenceEquals(all, pool)
+            && all.TryPick(service, default, filter, out var other))
+        {
+            return new RouteDecision(previous.RequestedService, service, other, RouteFailure.None, previous.RuleIndex, previous.RulePrecedence, all.Tags.Tags, false, all.Subset, all.Strategy, previous.RegistryVersion, all, routes);
+        }
+
+        return new RouteDecision(previous.RequestedService, service, candidate, RouteFailure.None, previous.RuleIndex, previous.RulePrecedence, previous.Tags, previous.IsRemainder, previous.Subset, previous.Strategy, previous.RegistryVersion, pool, routes);
     }
 
     /// <summary>

@@ -25,7 +25,9 @@ public readonly struct RouteDecision
         bool isRemainder,
         string? subset,
         LoadBalancingStrategy strategy,
-        long registryVersion)
+        long registryVersion,
+        EndpointPool? pool = null,
+        ServiceRoutes? routes = null)
     {
         RequestedService = requestedService;
         Service = service;
@@ -38,6 +40,8 @@ public readonly struct RouteDecision
         Subset = subset;
         Strategy = strategy;
         RegistryVersion = registryVersion;
+        Pool = pool;
+        Routes = routes;
     }
 
     /// <summary>Whether an endpoint was chosen.</summary>
@@ -80,6 +84,12 @@ public readonly struct RouteDecision
     public long RegistryVersion { get; }
 
     internal EndpointCandidate? Candidate { get; }
+
+    /// <summary>The endpoints the candidate was picked from, so a retry can pick another of them.</summary>
+    internal EndpointPool? Pool { get; }
+
+    /// <summary>The routes of the service port, so a retry can leave <see cref="Pool"/> when it has no other endpoint.</summary>
+    internal ServiceRoutes? Routes { get; }
 
     /// <summary>Explains the decision, for logs and traces.</summary>
     /// <returns>One line, such as <c>reviews -> 10.0.0.1:9080: rule 0 (precedence 2), tags {version=v1}, subset v1, RoundRobin</c>.</returns>

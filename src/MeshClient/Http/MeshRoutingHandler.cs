@@ -1,0 +1,423 @@
+using System.Diagnostics;
+using System.Globalization;
+using MeshClient.Diagnostics;
+using MeshClient.LoadBalancing;
+using MeshClient.Registry;
+using MeshClient.Resilience;
+using MeshClient.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+
+namespace MeshClient.Http;
+
+/// <summary>
+/// The mesh's message handler (Pilot mode). Per request: finds the service by the URI's host (and port), makes a
+/// routing decision from the request's headers and the app's identity, skipping ejected endpoints, sends the request
+/// to the chosen endpoint's address with the Host header kept as the logical service, reports the outcome to the load
+/// balancer and the outlier detector, retries per the retry settings (Polly), and restores the request's URI. Serves
+/// HttpClient and GrpcChannel alike: every request (every gRPC call) is balanced, not every connection.
+/// </summary>
+internal sealed partial class MeshRoutingHandler : DelegatingHandler
+{
+    /// <summary>The name of the activity each routed call records (source <c>MeshClient</c>).</summary>
+    public const string RouteActivityName = "MeshClient.Route";
+
+    private const string HostHeader = "Host";
+
+    private static readonly ResiliencePropertyKey<RoutedCall> CallKey = new("MeshClient.RoutedCall");
+
+    private readonly MeshRouter _router;
+    private readonly MeshHttpSettings _settings;
+    private readonly ServiceOutlierDetectors? _outliers;
+    private readonly MeshMetrics? _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IRandomSource _random;
+    private readonly ResiliencePipeline<HttpResponseMessage>? _retry;
+    private readonly IDisposable? _owned;
+
+    /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> unless an HttpClient factory does.</summary>
+    /// <param name="router">The router whose decisions the handler follows.</param>
+    /// <param name="settings">The validated options.</param>
+    /// <param name="outliers">The outlier detectors, shared by every handler of the app; <see langword="null"/> for no ejection.</param>
+    /// <param name="metrics">The <c>MeshClient</c> meter's instruments, or <see langword="null"/> for none.</param>
+    /// <param name="time">The clock of attempt timeouts and retry delays.</param>
+    /// <param name="logger">The logger.</param>
+    public MeshRoutingHandler(
+        MeshRouter router,
+        MeshHttpSettings settings,
+        ServiceOutlierDetectors? outliers,
+        MeshMetrics? metrics,
+        TimeProvider? time = null,
+        ILogger? logger = null)
+        : this(router, settings, outliers, metrics, time, logger, SharedRandomSource.Instance, owned: null)
+    {
+    }
+
+    internal MeshRoutingHandler(
+        MeshRouter router,
+        MeshHttpSettings settings,
+        ServiceOutlierDetectors? outliers,
+        MeshMetrics? metrics,
+        TimeProvider? time,
+        ILogger? logger,
+        IRandomSource random,
+        IDisposable? owned)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(settings);
+        _router = router;
+        _settings = settings;
+        _outliers = outliers;
+        _metrics = metrics;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        _random = random;
+        _owned = owned;
+        _retry = BuildRetryPipeline();
+    }
+
+    /// <inheritdoc />
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var uri = request.RequestUri;
+        if (uri is null || !uri.IsAbsoluteUri)
+        {
+            // HttpClient refuses such requests before any handler; let the inner handler report it as it would.
+            return base.SendAsync(request, cancellationToken);
+        }
+
+        if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
+        {
+            return SendUnknownHost(request, uri, cancellationToken);
+        }
+
+        var host = uri.Host;
+        var headers = new HttpRequestHeadersReader(request.Headers);
+        var filter = new AttemptEndpointFilter(_outliers, null);
+        var decision = _router.Route(new RouteRequest(host, uri.Port, _settings.SourceService, _settings.SourceTags), headers, filter);
+        if (decision.Failure == RouteFailure.ServiceNotFound && uri.IsDefaultPort)
+        {
+            // http://reviews/ names no port: the service's only port will do.
+            decision = _router.Route(new RouteRequest(host, null, _settings.SourceService, _settings.SourceTags), headers, filter);
+        }
+
+        if (decision.Succeeded)
+        {
+            return SendRoutedAsync(request, uri, decision, cancellationToken);
+        }
+
+        if (decision.Failure == RouteFailure.ServiceNotFound)
+        {
+            return SendUnknownHost(request, uri, cancellationToken);
+        }
+
+        LogNoEndpoint(_logger, uri.Authority, decision.Failure);
+        return Task.FromException<HttpResponseMessage>(NoEndpointError(uri, decision));
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _owned?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static Exception NoEndpointError(Uri uri, in RouteDecision decision)
+    {
+        var service = decision.Service is { } known ? string.Create(CultureInfo.InvariantCulture, $"{known.Host}:{known.Port}") : uri.Authority;
+        var reason = decision.Failure switch
+        {
+            RouteFailure.PortNotSpecified => $"the service has several ports and the request URI '{uri}' names none of them",
+            RouteFailure.NoRoutableEndpoints => "the service has no routable endpoint (none is healthy, or Pilot has sent none yet)",
+            RouteFailure.NoEndpointWithTags => "no routable endpoint carries the tags the route rule chose (check the DestinationRule subsets and their labels)",
+            _ => decision.Failure.ToString(),
+        };
+        return new MeshRoutingException(
+            decision.RequestedService,
+            decision.Failure,
+            $"No endpoint for service '{service}': {reason}. Decision: {decision}");
+    }
+
+    private static Uri EndpointUri(Uri original, MeshEndpoint endpoint)
+    {
+        var address = endpoint.Address;
+        var text = address.Contains(':', StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, $"{original.Scheme}://[{address}]:{endpoint.Port}{original.PathAndQuery}")
+            : string.Create(CultureInfo.InvariantCulture, $"{original.Scheme}://{address}:{endpoint.Port}{original.PathAndQuery}");
+        return new Uri(text, UriKind.Absolute);
+    }
+
+    private static int CountEndpoints(MeshService service)
+    {
+        if (service.AllEndpoints is { } all)
+        {
+            return all.Endpoints.Length;
+        }
+
+        var addresses = new HashSet<EndpointAddress>(EndpointAddressComparer.Instance);
+        foreach (var cluster in service.Subsets.Values)
+        {
+            foreach (var endpoint in cluster.Endpoints)
+            {
+                addresses.Add(new EndpointAddress(endpoint.Address, endpoint.Port));
+            }
+        }
+
+        return addresses.Count;
+    }
+
+    private static string Describe(in Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is { } exception
+            ? exception.GetType().Name + ": " + exception.Message
+            : string.Create(CultureInfo.InvariantCulture, $"status {(int)outcome.Result!.StatusCode}");
+
+    private Task<HttpResponseMessage> SendUnknownHost(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
+    {
+        if (_settings.UnknownHost == DependencyInjection.UnknownHostBehavior.Fail)
+        {
+            LogUnknownHostRejected(_logger, uri.Authority);
+            return Task.FromException<HttpResponseMessage>(new MeshRoutingException(
+                uri.Authority,
+                RouteFailure.ServiceNotFound,
+                $"The mesh knows no service '{uri.Authority}' (request {request.Method} {uri}), and Mesh:Routing:UnknownHost is Fail."));
+        }
+
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            LogUnknownHostPassedThrough(_logger, uri.Authority);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendRoutedAsync(HttpRequestMessage request, Uri original, RouteDecision decision, CancellationToken cancellationToken)
+    {
+        var service = decision.Service!;
+        _metrics?.Decision(service.Host, decision.Subset);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            LogRouted(_logger, request.Method.Method, original, decision.ToString());
+        }
+
+        using var activity = StartActivity(decision);
+        var call = new RoutedCall(request, original, decision, RetryClassifier.Classify(request), activity);
+        var hostAdded = _settings.PreserveHostHeader
+            && !request.Headers.NonValidated.Contains(HostHeader)
+            && request.Headers.TryAddWithoutValidation(HostHeader, original.Authority);
+        try
+        {
+            Outcome<HttpResponseMessage> outcome;
+            if (_retry is null || call.Kind == CallKind.GrpcStreaming)
+            {
+                outcome = await SendAttemptAsync(call, cancellationToken);
+            }
+            else
+            {
+                var context = ResilienceContextPool.Shared.Get(cancellationToken);
+                try
+                {
+                    context.Properties.Set(CallKey, call);
+                    outcome = await _retry.ExecuteOutcomeAsync(
+                        static (context, state) => state.Handler.SendAttemptAsync(state.Call, context.CancellationToken),
+                        context,
+                        (Handler: this, Call: call));
+                }
+                finally
+                {
+                    ResilienceContextPool.Shared.Return(context);
+                }
+            }
+
+            if (activity is not null)
+            {
+                CompleteActivity(activity, call, outcome);
+            }
+
+            outcome.ThrowIfException();
+            return outcome.Result!;
+        }
+        finally
+        {
+            request.RequestUri = original;
+            if (hostAdded)
+            {
+                request.Headers.Remove(HostHeader);
+            }
+        }
+    }
+
+    /// <summary>One attempt: picks the attempt's endpoint (the same one, or another for a retry on next), sends, and reports the outcome.</summary>
+    private async ValueTask<Outcome<HttpResponseMessage>> SendAttemptAsync(RoutedCall call, CancellationToken cancellationToken)
+    {
+        var attempt = call.Attempts++;
+        if (attempt > _settings.Retry.OnSame)
+        {
+            var tried = call.Tried ??= [];
+            tried.Add(call.Decision.Endpoint!);
+            call.Decision = _router.RouteAgain(call.Decision, new AttemptEndpointFilter(_outliers, tried));
+        }
+
+        var decision = call.Decision;
+        var endpoint = decision.Endpoint!;
+        var request = call.Request;
+        request.RequestUri = EndpointUri(call.OriginalUri, endpoint);
+        var endpointCall = _router.BeginCall(decision);
+
+        // A streaming gRPC call keeps sending after the response headers: its deadline is gRPC's, not the attempt's.
+        var timeout = call.Kind == CallKind.GrpcStreaming ? null : _settings.Timeout;
+        CancellationTokenSource? timeoutSource = null;
+        CancellationTokenRegistration callerLink = default;
+        var token = cancellationToken;
+        if (timeout is { } limit)
+        {
+            timeoutSource = new CancellationTokenSource(limit, _time);
+            callerLink = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeoutSource);
+            token = timeoutSource.Token;
+        }
+
+        try
+        {
+            var response = await base.SendAsync(request, token);
+            var failed = RetryClassifier.IsEndpointFailure(call.Kind, response);
+            endpointCall.Complete(success: !failed);
+            ReportOutcome(decision, endpoint, failed);
+            return Outcome.FromResult(response);
+        }
+        catch (Exception exception)
+        {
+            // The caller's own cancellation is not the endpoint's fault; a timeout or a transport failure is.
+            var callerCanceled = cancellationToken.IsCancellationRequested;
+            var timedOut = !callerCanceled && timeoutSource is { IsCancellationRequested: true };
+            var failed = !callerCanceled && (timedOut || exception is HttpRequestException);
+            endpointCall.Complete(success: !failed);
+            ReportOutcome(decision, endpoint, failed);
+            if (timedOut)
+            {
+                var message = string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"The call to service '{call.ServiceHost}' ({request.Method} {call.OriginalUri}) at endpoint {endpoint} did not complete within the mesh timeout of {timeout!.Value.TotalSeconds:0.###} s (Mesh:Timeout).");
+                LogAttemptTimedOut(_logger, call.ServiceHost, endpoint.ToString(), timeout.Value);
+                return Outcome.FromException<HttpResponseMessage>(new TaskCanceledException(message, new TimeoutException(message, exception)));
+            }
+
+            return Outcome.FromException<HttpResponseMessage>(exception);
+        }
+        finally
+        {
+            callerLink.Dispose();
+            timeoutSource?.Dispose();
+        }
+    }
+
+    private void ReportOutcome(in RouteDecision decision, MeshEndpoint endpoint, bool failed)
+    {
+        if (_outliers is null)
+        {
+            return;
+        }
+
+        var service = decision.Service!;
+        if (!failed)
+        {
+            _outliers.Find(service)?.ReportSuccess(endpoint);
+            return;
+        }
+
+        if (_outliers.GetOrCreate(service).ReportFailure(endpoint, CountEndpoints(service), out var ejectionTime))
+        {
+            _metrics?.Ejection(service.Host);
+            LogEndpointEjected(_logger, endpoint.ToString(), service.Host, ejectionTime, _outliers.Settings.ConsecutiveFailures);
+        }
+    }
+
+    private ResiliencePipeline<HttpResponseMessage>? BuildRetryPipeline()
+    {
+        var retry = _settings.Retry;
+        if (retry.MaxRetryAttempts == 0)
+        {
+            return null;
+        }
+
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = retry.MaxRetryAttempts,
+                Delay = TimeSpan.Zero,
+                BackoffType = DelayBackoffType.Constant,
+                UseJitter = false,
+                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context, args.Outcome)),
+                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryBackoffDelay.Compute(retry, args.AttemptNumber, _random)),
+                OnRetry = args =>
+                {
+                    OnRetry(args);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    private bool ShouldRetry(ResilienceContext context, in Outcome<HttpResponseMessage> outcome) =>
+        context.Properties.TryGetValue(CallKey, out var call)
+        && (outcome.Exception is not null || outcome.Result is not null)
+        && RetryClassifier.MayRetry(call.Kind, call.Request.Method, _settings.Retry.RetryNonIdempotent, outcome.Result, outcome.Exception);
+
+    private void OnRetry(in OnRetryArguments<HttpResponseMessage> args)
+    {
+        if (!args.Context.Properties.TryGetValue(CallKey, out var call))
+        {
+            return;
+        }
+
+        var retryNumber = args.AttemptNumber + 1;
+        _metrics?.Retry(call.ServiceHost);
+        call.Activity?.SetTag("meshclient.retries", retryNumber);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var target = retryNumber <= _settings.Retry.OnSame ? "the same endpoint" : "another endpoint";
+            LogRetrying(_logger, call.Request.Method.Method, call.ServiceHost, retryNumber, target, call.Decision.Endpoint!.ToString(), Describe(args.Outcome), args.RetryDelay);
+        }
+    }
+
+    private static Activity? StartActivity(in RouteDecision decision)
+    {
+        var activity = MeshActivitySource.Instance.StartActivity(RouteActivityName, ActivityKind.Internal);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("meshclient.service", decision.Service!.Host);
+            activity.SetTag("meshclient.rule.index", decision.RuleIndex);
+            activity.SetTag("meshclient.rule.precedence", decision.RulePrecedence);
+            activity.SetTag("meshclient.subset", decision.Subset ?? string.Empty);
+            activity.SetTag("meshclient.endpoint", decision.Endpoint!.ToString());
+        }
+
+        return activity;
+    }
+
+    private static void CompleteActivity(Activity activity, RoutedCall call, in Outcome<HttpResponseMessage> outcome)
+    {
+        if (activity.IsAllDataRequested)
+        {
+            // After a retry on another endpoint, the tag names the endpoint of the last attempt.
+            activity.SetTag("meshclient.endpoint", call.Decision.Endpoint!.ToString());
+            activity.SetTag("meshclient.subset", call.Decision.Subset ?? string.Empty);
+            activity.SetTag("meshclient.attempts", call.Attempts);
+        }
+
+        if (outcome.Exception is { } exception)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+        }
+        else if ((int)outcome.Result!.StatusCode >= 500)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, string.Create(CultureInfo.InvariantCulture, $"status {(int)outcome.Result.StatusCode}"));
+        }
+    }
+}

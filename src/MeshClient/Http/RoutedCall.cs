@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using MeshClient.Registry;
+using MeshClient.Routing;
+
+namespace MeshClient.Http;
+
+/// <summary>One call through <see cref="MeshRoutingHandler"/> across its attempts: the request, its logical URI, the decision of the current attempt and the endpoints tried.</summary>
+internal sealed class RoutedCall
+{
+    public RoutedCall(HttpRequestMessage request, Uri originalUri, RouteDecision decision, CallKind kind, Activity? activity)
+    {
+        Request = request;
+        OriginalUri = originalUri;
+        Decision = decision;
+        Kind = kind;
+        Activity = activity;
+    }
+
+    public HttpRequestMessage Request { get; }
+
+    /// <summary>The URI the caller gave (logical host), restored when the call ends.</summary>
+    public Uri OriginalUri { get; }
+
+    /// <summary>The decision of the current attempt.</summary>
+    public RouteDecision Decision { get; set; }
+
+    public CallKind Kind { get; }
+
+    /// <summary>The routing activity, when a listener records it.</summary>
+    public Activity? Activity { get; }
+
+    /// <summary>Attempts started so far.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The endpoints earlier attempts went to, once a retry moves to another endpoint.</summary>
+    public List<MeshEndpoint>? Tried { get; set; }
+
+    /// <summary>The service's host, for metrics and messages.</summary>
+    public string ServiceHost => Decision.Service?.Host ?? Decision.RequestedService;
+}

@@ -1,0 +1,9 @@
+using MeshClient.Registry;
+
+namespace MeshClient.Routing;
+
+/// <summary>The filter of plain decisions: excludes nothing (and compiles away).</summary>
+internal readonly struct NoEndpointFilter : IEndpointFilter
+{
+    public bool Excludes(MeshService service, MeshEndpoint endpoint) => false;
+}
