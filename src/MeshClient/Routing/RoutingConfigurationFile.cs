@@ -24,7 +24,13 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
     private volatile MeshConfigurationException? _lastError;
     private int _disposed;
 
-    internal RoutingConfigurationFile(string path, Func<string, string, T> parse, ILogger? logger, TimeProvider? timeProvider, TimeSpan? debounce)
+    internal RoutingConfigurationFile(
+        string path,
+        Func<string, string, T> parse,
+        ILogger? logger,
+        TimeProvider? timeProvider,
+        TimeSpan? debounce,
+        bool watchFileSystem = true)
     {
         Path = path;
         _parse = parse;
@@ -38,7 +44,7 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
 
         var full = System.IO.Path.GetFullPath(path);
         var directory = System.IO.Path.GetDirectoryName(full);
-        if (directory is not null)
+        if (watchFileSystem && directory is not null)
         {
             _watcher = new FileSystemWatcher(directory, System.IO.Path.GetFileName(full))
             {
