@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using MeshClient.Http;
 using Microsoft.Extensions.Options;
 
 namespace MeshClient.DependencyInjection;
@@ -73,6 +74,20 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
         {
             Fail(errors, "Timeout", $"is {Format(timeout)}; it must be positive, or unset for no timeout");
+        }
+
+        if (errors.Count == 0)
+        {
+            // What the HTTP handlers read is checked by the same code that reads it (the sidecar address's form).
+            try
+            {
+                MeshHttpSettings.FromOptions(options);
+            }
+            catch (ArgumentException ex)
+            {
+                var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
+                errors.Add(message.StartsWith("Mesh:", StringComparison.Ordinal) ? _section + message[4..] : message);
+            }
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -85,6 +85,12 @@ public static class MeshServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             LoggerFactoryOf(sp)));
         services.TryAddSingleton<MeshRouter>(sp => sp.GetRequiredService<MeshRoutingRuntime>().Router);
+        services.TryAddSingleton(sp => new MeshHttpRuntime(
+            sp.GetRequiredService<IOptions<MeshOptions>>().Value,
+            sp.GetRequiredService<MeshRoutingRuntime>,
+            sp.GetRequiredService<MeshMetrics>(),
+            sp.GetRequiredService<TimeProvider>(),
+            LoggerFactoryOf(sp)));
         services.AddSingleton(sp => new MeshDiscoveryHostedService(
             sp.GetRequiredService<IOptions<MeshOptions>>().Value,
             sp.GetRequiredService<MeshRegistry>(),
