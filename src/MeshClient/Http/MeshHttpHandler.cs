@@ -115,7 +115,7 @@ public static class MeshHttpHandler
         return new MeshRoutingHandler(router, settings, outliers, metrics, timeProvider, loggerFactory.CreateLogger<MeshRoutingHandler>());
     }
 
-    private static SocketsHttpHandler CreateDefaultInnerHandler() => new()
+    internal static SocketsHttpHandler CreateDefaultInnerHandler() => new()
     {
         // gRPC: more than 100 concurrent streams to one endpoint open another connection rather than queue.
         EnableMultipleHttp2Connections = true,

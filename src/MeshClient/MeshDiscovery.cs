@@ -1,0 +1,122 @@
+using System.Diagnostics.Metrics;
+using MeshClient.DependencyInjection;
+using MeshClient.Diagnostics;
+using MeshClient.Http;
+using MeshClient.Registry;
+using MeshClient.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MeshClient;
+
+/// <summary>
+/// MeshClient for apps without dependency injection (console services, tools): the same parts
+/// <c>services.AddMeshDiscovery()</c> wires, started from <see cref="MeshOptions"/> in one call. It opens one ADS stream
+/// to Pilot (none in Sidecar mode), loads and watches the routing files, and creates message handlers for HttpClient
+/// and GrpcChannel. Dispose it to close the stream.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var mesh = await MeshDiscovery.StartAsync(new MeshOptions
+/// {
+///     Service = { Name = "productpage" },
+///     Pilot = { Address = "grpc://istiod.istio-system:15010" },
+///     Routing = { RouterFile = "router.yaml" },
+/// });
+/// using var client = new HttpClient(mesh.CreateHandler()) { BaseAddress = new Uri("http://reviews:9080") };
+/// </code>
+/// </example>
+public sealed class MeshDiscovery : IAsyncDisposable
+{
+    private readonly MeshRoutingRuntime _routing;
+    private readonly MeshMetrics _metrics;
+    private readonly MeshHttpRuntime _http;
+    private readonly MeshDiscoveryHostedService _discovery;
+    private int _disposed;
+
+    private MeshDiscovery(MeshOptions options, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory? meterFactory)
+    {
+        Registry = new MeshRegistry();
+        _routing = new MeshRoutingRuntime(options, Registry, time, loggerFactory);
+        _metrics = new MeshMetrics(Registry, meterFactory);
+        _http = new MeshHttpRuntime(options, () => _routing, _metrics, time, loggerFactory);
+        _discovery = new MeshDiscoveryHostedService(options, Registry, _routing, time, loggerFactory);
+    }
+
+    /// <summary>The registry Pilot's clusters and endpoints stream into; empty in Sidecar mode.</summary>
+    public MeshRegistry Registry { get; }
+
+    /// <summary>The router over <see cref="Registry"/>, with the rules of the routing files (reloaded when they change).</summary>
+    public MeshRouter Router => _routing.Router;
+
+    /// <summary>
+    /// Validates <paramref name="options"/>, loads the routing files and opens the ADS stream, then waits for the
+    /// first complete state at most <see cref="MeshPilotOptions.InitialSyncTimeout"/> (Pilot down never hangs it: it
+    /// goes on and serves what arrives later; see <see cref="MeshRegistry.HasSynced"/>).
+    /// </summary>
+    /// <param name="options">The options, as in the <c>Mesh</c> configuration section.</param>
+    /// <param name="loggerFactory">Where to log; nowhere when <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock of timers and timeouts; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="meterFactory">Creates the <c>MeshClient</c> meter; a plain meter when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait for the first state.</param>
+    /// <returns>The started client.</returns>
+    /// <exception cref="ArgumentException">An option is bad; the message names each key and the reason.</exception>
+    /// <exception cref="MeshConfigurationException">A routing file is bad; the message is <c>FILE:LINE:COLUMN: reason</c>.</exception>
+    public static async Task<MeshDiscovery> StartAsync(
+        MeshOptions options,
+        ILoggerFactory? loggerFactory = null,
+        TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = new MeshOptionsValidator("Mesh").Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new ArgumentException(validation.FailureMessage, nameof(options));
+        }
+
+        var mesh = new MeshDiscovery(options, timeProvider ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance, meterFactory);
+        try
+        {
+            await mesh._discovery.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await mesh.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return mesh;
+    }
+
+    /// <summary>
+    /// Creates a message handler that sends each request (each gRPC call) through the mesh, as
+    /// <c>AddMeshRouting()</c> does. Handlers share this client's registry, rules and ejection state.
+    /// </summary>
+    /// <param name="innerHandler">The handler that sends to the endpoints; a new <see cref="SocketsHttpHandler"/> when <see langword="null"/>.</param>
+    /// <returns>The handler; the HttpClient or GrpcChannel that owns it disposes it.</returns>
+    /// <exception cref="ObjectDisposedException">This client is disposed.</exception>
+    public DelegatingHandler CreateHandler(HttpMessageHandler? innerHandler = null)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var handler = _http.CreateHandler();
+        handler.InnerHandler = innerHandler ?? MeshHttpHandler.CreateDefaultInnerHandler();
+        return handler;
+    }
+
+    /// <summary>Closes the ADS stream and stops watching the routing files.</summary>
+    /// <returns>A task that completes when the stream is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _discovery.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        await _discovery.DisposeAsync().ConfigureAwait(false);
+        _routing.Dispose();
+        _metrics.Dispose();
+    }
+}
