@@ -63,7 +63,9 @@ public static class MeshServiceCollectionExtensions
     public static IHealthChecksBuilder AddMeshDiscoveryCheck(this IHealthChecksBuilder builder, string name = "mesh-discovery", IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.Add(new HealthCheckRegistration(name, sp => new MeshHealthCheck(sp.GetRequiredService<MeshRegistry>()), HealthStatus.Unhealthy, tags));
+        return builder.Add(new HealthCheckRegistration(name, sp => new MeshHealthCheck(
+            sp.GetRequiredService<MeshRegistry>(),
+            sp.GetRequiredService<IOptions<MeshOptions>>().Value.Mode == MeshMode.Sidecar), HealthStatus.Unhealthy, tags));
     }
 
     private static IServiceCollection AddCore(IServiceCollection services, string section)

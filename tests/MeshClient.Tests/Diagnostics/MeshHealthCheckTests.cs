@@ -1,5 +1,7 @@
 using MeshClient.Diagnostics;
 using MeshClient.Registry;
+using MeshClient.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace MeshClient.Tests.Diagnostics;
@@ -35,6 +37,28 @@ public sealed class MeshHealthCheckTests
         var result = await Check(registry);
         Assert.Equal(HealthStatus.Degraded, result.Status);
         Assert.Equal(state.ToString(), result.Data["state"]);
+    }
+
+    [Fact]
+    public async Task Healthy_in_sidecar_mode_which_has_no_pilot()
+    {
+        var registry = new MeshRegistry();
+        var result = await new MeshHealthCheck(registry, sidecarMode: true).CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Healthy, result.Status);
+        Assert.Contains("Sidecar mode", result.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_registered_check_follows_the_mode()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddMeshDiscovery(o => o.Mode = MeshMode.Sidecar);
+        services.AddHealthChecks().AddMeshDiscoveryCheck();
+        await using var provider = services.BuildServiceProvider();
+
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        Assert.Equal(HealthStatus.Healthy, report.Entries["mesh-discovery"].Status);
     }
 
     private static Task<HealthCheckResult> Check(MeshRegistry registry) =>
