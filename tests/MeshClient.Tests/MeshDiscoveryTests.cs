@@ -112,7 +112,7 @@ public sealed class MeshDiscoveryTests : IDisposable
         await using var mesh = await MeshDiscovery.StartAsync(new MeshOptions
         {
             Mode = MeshMode.Sidecar,
-            Service = { Name = "go.micro.api.sample" },
+            Service = { Name = "go.micro.web.caller" },
             Sidecar = { CallAddress = ":9080" },
         }).WaitAsync(Bound);
         var recorder = new RecordingHandler();
