@@ -40,7 +40,7 @@ public sealed class MeshDiscovery : IAsyncDisposable
         _routing = new MeshRoutingRuntime(options, Registry, time, loggerFactory);
         _metrics = new MeshMetrics(Registry, meterFactory);
         _http = new MeshHttpRuntime(options, () => _routing, _metrics, time, loggerFactory);
-        _discovery = new MeshDiscoveryHostedService(options, Registry, _routing, time, loggerFactory);
+        _discovery = new MeshDiscoveryHostedService(options, Registry, _routing, time, loggerFactory, _metrics);
     }
 
     /// <summary>The registry Pilot's clusters and endpoints stream into; empty in Sidecar mode.</summary>

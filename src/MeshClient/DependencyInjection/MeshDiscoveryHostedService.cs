@@ -1,3 +1,4 @@
+using MeshClient.Diagnostics;
 using MeshClient.Registry;
 using MeshClient.Xds.Protocol;
 using MeshClient.Xds.Transport;
@@ -19,11 +20,19 @@ internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyn
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly MeshMetrics? _metrics;
     private HttpGrpcTransport? _transport;
     private AdsClient? _client;
 
-    public MeshDiscoveryHostedService(MeshOptions options, MeshRegistry registry, MeshRoutingRuntime routing, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public MeshDiscoveryHostedService(
+        MeshOptions options,
+        MeshRegistry registry,
+        MeshRoutingRuntime routing,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        MeshMetrics? metrics = null)
     {
+        _metrics = metrics;
         _options = options;
         _registry = registry;
         _routing = routing;
@@ -46,7 +55,7 @@ internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyn
             Address = new Uri(address),
             TimeProvider = _timeProvider,
         });
-        _client = new AdsClient(_transport, _options.ToXdsClientOptions(), _registry, _timeProvider, _loggerFactory.CreateLogger<AdsClient>());
+        _client = new AdsClient(_transport, _options.ToXdsClientOptions(), _registry, _timeProvider, _loggerFactory.CreateLogger<AdsClient>(), metrics: _metrics);
         _client.Start();
         LogStarted(_logger, address, _options.Pilot.XdsVersion.ToString());
 

@@ -98,7 +98,8 @@ public static class MeshServiceCollectionExtensions
             sp.GetRequiredService<MeshRegistry>(),
             sp.GetRequiredService<MeshRoutingRuntime>(),
             sp.GetRequiredService<TimeProvider>(),
-            LoggerFactoryOf(sp)));
+            LoggerFactoryOf(sp),
+            sp.GetRequiredService<MeshMetrics>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MeshDiscoveryHostedService>());
         return services;
     }

@@ -195,6 +195,7 @@ internal sealed partial class AdsClient
     private async Task HandleResponseAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
     {
         stream.ReceivedData = true;
+        _metrics?.XdsResponse(response.TypeUrl);
         Log.ResponseReceived(_logger, response.TypeUrl, response.VersionInfo, response.Nonce, response.Resources.Count);
         if (string.Equals(response.TypeUrl, _clusters.TypeUrl, StringComparison.Ordinal))
         {
@@ -250,6 +251,7 @@ internal sealed partial class AdsClient
         }
 
         UpdateSyncState(stream);
+        _metrics?.XdsAck(response.TypeUrl);
         await WriteAsync(stream, _clusters.Ack(response), cancellationToken);
         Log.Acked(_logger, response.TypeUrl, response.VersionInfo, response.Nonce);
     }
@@ -283,6 +285,7 @@ internal sealed partial class AdsClient
 
         Publish();
         UpdateSyncState(stream);
+        _metrics?.XdsAck(response.TypeUrl);
         await WriteAsync(stream, _endpoints.Ack(response), cancellationToken);
         Log.Acked(_logger, response.TypeUrl, response.VersionInfo, response.Nonce);
     }
@@ -297,6 +300,7 @@ internal sealed partial class AdsClient
     {
         Log.Rejected(_logger, kind, response.VersionInfo, response.Nonce, problem);
         _registry.SetLastError($"{kind} update version \"{response.VersionInfo}\" rejected: {problem}");
+        _metrics?.XdsNack(response.TypeUrl);
         await WriteAsync(stream, subscription.Nack(response, problem), cancellationToken);
     }
 

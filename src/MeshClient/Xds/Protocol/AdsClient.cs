@@ -1,3 +1,4 @@
+using MeshClient.Diagnostics;
 using MeshClient.Registry;
 using MeshClient.Xds.Protos.Discovery;
 using MeshClient.Xds.Transport;
@@ -47,6 +48,7 @@ internal sealed partial class AdsClient : IAsyncDisposable
     private readonly ILogger<AdsClient> _logger;
     private readonly ReconnectBackoff _backoff;
     private readonly TimeSpan _doesNotExistTimeout;
+    private readonly MeshMetrics? _metrics;
     private readonly string _methodPath;
     private readonly XdsSubscriptionState _clusters;
     private readonly XdsSubscriptionState _endpoints;
@@ -65,6 +67,7 @@ internal sealed partial class AdsClient : IAsyncDisposable
     /// <param name="logger">The logger.</param>
     /// <param name="identity">The node identity; resolved from <paramref name="options"/> and the environment when <see langword="null"/>.</param>
     /// <param name="jitterSource">Returns numbers in [0, 1) for the backoff jitter; <see cref="Random.Shared"/> when <see langword="null"/>.</param>
+    /// <param name="metrics">Counts responses, ACKs, NACKs and reconnects; nothing is counted when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
     public AdsClient(
         IGrpcTransport transport,
@@ -73,7 +76,8 @@ internal sealed partial class AdsClient : IAsyncDisposable
         TimeProvider timeProvider,
         ILogger<AdsClient> logger,
         NodeIdentity? identity = null,
-        Func<double>? jitterSource = null)
+        Func<double>? jitterSource = null,
+        MeshMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(options);
@@ -86,6 +90,7 @@ internal sealed partial class AdsClient : IAsyncDisposable
         _registry = registry;
         _timeProvider = timeProvider;
         _logger = logger;
+        _metrics = metrics;
         Version = options.Version;
         Identity = identity ?? NodeIdentity.Resolve(options);
         _doesNotExistTimeout = options.ResourceDoesNotExistTimeout;
@@ -145,6 +150,7 @@ internal sealed partial class AdsClient : IAsyncDisposable
                 _registry.SetConnectionState(_cache.HasClusters ? MeshConnectionState.Stale : MeshConnectionState.Connecting, error);
                 var delay = _backoff.Next();
                 Log.Reconnecting(_logger, error, delay);
+                _metrics?.XdsReconnect();
                 try
                 {
                     await Task.Delay(delay, _timeProvider, cancellationToken);

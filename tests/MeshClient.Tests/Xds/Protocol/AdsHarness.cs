@@ -1,3 +1,4 @@
+using MeshClient.Diagnostics;
 using MeshClient.Registry;
 using MeshClient.Tests.Xds.Protocol.Fakes;
 using MeshClient.Xds;
@@ -17,7 +18,7 @@ internal sealed class AdsHarness : IAsyncDisposable
     private readonly List<RegistryChangedEventArgs> _changes = [];
     private Task? _run;
 
-    public AdsHarness(Action<XdsClientOptions>? configure = null, Func<double>? jitter = null)
+    public AdsHarness(Action<XdsClientOptions>? configure = null, Func<double>? jitter = null, MeshMetrics? metrics = null)
     {
         Options = new XdsClientOptions { PodName = "productpage-v1-123", PodNamespace = "default", InstanceIp = "10.0.0.5" };
         configure?.Invoke(Options);
@@ -28,7 +29,7 @@ internal sealed class AdsHarness : IAsyncDisposable
                 _changes.Add(e);
             }
         };
-        Client = new AdsClient(Transport, Options, Registry, Time, NullLogger<AdsClient>.Instance, jitterSource: jitter ?? (() => 0.5));
+        Client = new AdsClient(Transport, Options, Registry, Time, NullLogger<AdsClient>.Instance, jitterSource: jitter ?? (() => 0.5), metrics: metrics);
         Client.ResourceDoesNotExist += (_, e) => Missing.TrySetResult(e);
     }
 
