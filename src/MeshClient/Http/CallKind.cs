@@ -6,9 +6,9 @@ internal enum CallKind
     /// <summary>A plain HTTP request.</summary>
     Http,
 
-    /// <summary>A unary gRPC call: one request message, replayable.</summary>
+    /// <summary>A gRPC call with one request message (unary or server streaming): replayable before any response message.</summary>
     GrpcUnary,
 
-    /// <summary>A streaming gRPC call: never retried.</summary>
+    /// <summary>A client or bidirectional streaming gRPC call: never retried.</summary>
     GrpcStreaming,
 }

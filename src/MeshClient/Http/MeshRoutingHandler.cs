@@ -155,14 +155,20 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         return new Uri(text, UriKind.Absolute);
     }
 
-    private static int CountEndpoints(MeshService service)
+    /// <summary>The addresses of the service's endpoints now (failures only: it allocates).</summary>
+    private static HashSet<EndpointAddress> EndpointAddresses(MeshService service)
     {
+        var addresses = new HashSet<EndpointAddress>(EndpointAddressComparer.Instance);
         if (service.AllEndpoints is { } all)
         {
-            return all.Endpoints.Length;
+            foreach (var endpoint in all.Endpoints)
+            {
+                addresses.Add(new EndpointAddress(endpoint.Address, endpoint.Port));
+            }
+
+            return addresses;
         }
 
-        var addresses = new HashSet<EndpointAddress>(EndpointAddressComparer.Instance);
         foreach (var cluster in service.Subsets.Values)
         {
             foreach (var endpoint in cluster.Endpoints)
@@ -171,7 +177,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             }
         }
 
-        return addresses.Count;
+        return addresses;
     }
 
     private static string Describe(in Outcome<HttpResponseMessage> outcome) =>
@@ -208,20 +214,36 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         }
 
         using var activity = StartActivity(decision);
-        var call = new RoutedCall(request, original, decision, RetryClassifier.Classify(request), activity);
+
+        // Mesh:Timeout bounds the whole call, retries and backoff included, up to the response headers. gRPC calls
+        // carry their own deadline (grpc-timeout), and a server-streaming call cannot be told from a unary one, so
+        // the mesh timeout is for plain HTTP only.
+        var kind = RetryClassifier.Classify(request);
+        var timeout = kind == CallKind.Http ? _settings.Timeout : null;
+        using var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, _time) : null;
+        using var callerLink = timeoutSource is null
+            ? default
+            : cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeoutSource);
+        var token = timeoutSource?.Token ?? cancellationToken;
+        var call = new RoutedCall(request, original, decision, kind, activity)
+        {
+            CallerToken = cancellationToken,
+            TimeoutSource = timeoutSource,
+            Timeout = timeout,
+        };
         var hostAdded = _settings.PreserveHostHeader
             && !request.Headers.NonValidated.Contains(HostHeader)
             && request.Headers.TryAddWithoutValidation(HostHeader, original.Authority);
         try
         {
             Outcome<HttpResponseMessage> outcome;
-            if (_retry is null || call.Kind == CallKind.GrpcStreaming)
+            if (_retry is null || !RetryClassifier.MayEverRetry(call.Kind, request.Method, _settings.Retry.RetryNonIdempotent))
             {
-                outcome = await SendAttemptAsync(call, cancellationToken);
+                outcome = await SendAttemptAsync(call, token);
             }
             else
             {
-                var context = ResilienceContextPool.Shared.Get(cancellationToken);
+                var context = ResilienceContextPool.Shared.Get(token);
                 try
                 {
                     context.Properties.Set(CallKey, call);
@@ -233,6 +255,12 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
                 finally
                 {
                     ResilienceContextPool.Shared.Return(context);
+                }
+
+                if (call.TimedOut && outcome.Exception is OperationCanceledException and not TaskCanceledException { InnerException: TimeoutException })
+                {
+                    // The timeout passed during a retry's backoff, between attempts.
+                    outcome = Outcome.FromException<HttpResponseMessage>(TimeoutError(call, call.Decision.Endpoint!, outcome.Exception));
                 }
             }
 
@@ -270,22 +298,9 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         var request = call.Request;
         request.RequestUri = EndpointUri(call.OriginalUri, endpoint);
         var endpointCall = _router.BeginCall(decision);
-
-        // A streaming gRPC call keeps sending after the response headers: its deadline is gRPC's, not the attempt's.
-        var timeout = call.Kind == CallKind.GrpcStreaming ? null : _settings.Timeout;
-        CancellationTokenSource? timeoutSource = null;
-        CancellationTokenRegistration callerLink = default;
-        var token = cancellationToken;
-        if (timeout is { } limit)
-        {
-            timeoutSource = new CancellationTokenSource(limit, _time);
-            callerLink = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeoutSource);
-            token = timeoutSource.Token;
-        }
-
         try
         {
-            var response = await base.SendAsync(request, token);
+            var response = await base.SendAsync(request, cancellationToken);
             var failed = RetryClassifier.IsEndpointFailure(call.Kind, response);
             endpointCall.Complete(success: !failed);
             ReportOutcome(decision, endpoint, failed);
@@ -293,28 +308,35 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         }
         catch (Exception exception)
         {
-            // The caller's own cancellation is not the endpoint's fault; a timeout or a transport failure is.
-            var callerCanceled = cancellationToken.IsCancellationRequested;
-            var timedOut = !callerCanceled && timeoutSource is { IsCancellationRequested: true };
-            var failed = !callerCanceled && (timedOut || exception is HttpRequestException);
-            endpointCall.Complete(success: !failed);
-            ReportOutcome(decision, endpoint, failed);
+            // A timeout or a transport failure is the endpoint's; the caller's own cancellation, or an error of the
+            // request itself (its content), says nothing about the endpoint and is not counted either way.
+            var timedOut = call.TimedOut;
+            if (timedOut || (exception is HttpRequestException && !call.CallerToken.IsCancellationRequested))
+            {
+                endpointCall.Complete(success: false);
+                ReportOutcome(decision, endpoint, failed: true);
+            }
+            else
+            {
+                endpointCall.Abandon();
+            }
+
             if (timedOut)
             {
-                var message = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"The call to service '{call.ServiceHost}' ({request.Method} {call.OriginalUri}) at endpoint {endpoint} did not complete within the mesh timeout of {timeout!.Value.TotalSeconds:0.###} s (Mesh:Timeout).");
-                LogAttemptTimedOut(_logger, call.ServiceHost, endpoint.ToString(), timeout.Value);
-                return Outcome.FromException<HttpResponseMessage>(new TaskCanceledException(message, new TimeoutException(message, exception)));
+                LogAttemptTimedOut(_logger, call.ServiceHost, endpoint.ToString(), call.Timeout!.Value);
+                return Outcome.FromException<HttpResponseMessage>(TimeoutError(call, endpoint, exception));
             }
 
             return Outcome.FromException<HttpResponseMessage>(exception);
         }
-        finally
-        {
-            callerLink.Dispose();
-            timeoutSource?.Dispose();
-        }
+    }
+
+    private static TaskCanceledException TimeoutError(RoutedCall call, MeshEndpoint endpoint, Exception inner)
+    {
+        var message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"The call to service '{call.ServiceHost}' ({call.Request.Method} {call.OriginalUri}), last at endpoint {endpoint} after {call.Attempts} attempt(s), did not complete within the mesh timeout of {call.Timeout!.Value.TotalSeconds:0.###} s (Mesh:Timeout).");
+        return new TaskCanceledException(message, new TimeoutException(message, inner));
     }
 
     private void ReportOutcome(in RouteDecision decision, MeshEndpoint endpoint, bool failed)
@@ -331,7 +353,10 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             return;
         }
 
-        if (_outliers.GetOrCreate(service).ReportFailure(endpoint, CountEndpoints(service), out var ejectionTime))
+        var detector = _outliers.GetOrCreate(service);
+        var present = EndpointAddresses(service);
+        detector.Retain(present);
+        if (detector.ReportFailure(endpoint, present.Count, out var ejectionTime))
         {
             _metrics?.Ejection(service.Host);
             LogEndpointEjected(_logger, endpoint.ToString(), service.Host, ejectionTime, _outliers.Settings.ConsecutiveFailures);
@@ -367,7 +392,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
     private bool ShouldRetry(ResilienceContext context, in Outcome<HttpResponseMessage> outcome) =>
         context.Properties.TryGetValue(CallKey, out var call)
         && (outcome.Exception is not null || outcome.Result is not null)
-        && RetryClassifier.MayRetry(call.Kind, call.Request.Method, _settings.Retry.RetryNonIdempotent, outcome.Result, outcome.Exception);
+        && RetryClassifier.MayRetry(call.Kind, call.Request, _settings.Retry.RetryNonIdempotent, outcome.Result, outcome.Exception);
 
     private void OnRetry(in OnRetryArguments<HttpResponseMessage> args)
     {

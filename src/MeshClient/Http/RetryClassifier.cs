@@ -1,12 +1,13 @@
 using System.Net;
-using System.Net.Sockets;
 
 namespace MeshClient.Http;
 
 /// <summary>
 /// Decides whether a failed attempt may be retried. Plain HTTP: idempotent methods (or any method when configured)
-/// after a connection failure, or a 502, 503 or 504 for idempotent methods. gRPC: unary calls only, after a
-/// connection failure or a trailers-only UNAVAILABLE (no response message was sent); streaming calls never.
+/// after a connection failure, or a 502, 503 or 504 for idempotent methods whose body can be sent again. gRPC: calls
+/// with one request message (unary and server streaming, which look alike on the wire) after a connection failure or a
+/// trailers-only UNAVAILABLE (no response message was sent, so nothing was seen by the caller); client and
+/// bidirectional streaming calls never.
 /// </summary>
 internal static class RetryClassifier
 {
@@ -15,33 +16,49 @@ internal static class RetryClassifier
     public static CallKind Classify(HttpRequestMessage request)
     {
         var content = request.Content;
-        if (content?.Headers.ContentType?.MediaType is not { } mediaType || !mediaType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+        if (content is null
+            || !content.Headers.NonValidated.TryGetValues("Content-Type", out var contentTypes)
+            || !StartsWithGrpc(contentTypes))
         {
             return CallKind.Http;
         }
 
-        // Grpc.Net.Client sends unary requests as PushUnaryContent or LengthUnaryContent, which write the same
-        // message again when serialized twice; other contents with a known length are replayable too.
+        // Grpc.Net.Client sends unary and server-streaming requests as PushUnaryContent or LengthUnaryContent (one
+        // request message, written again when serialized twice); other contents with a known length are replayable
+        // too. Client and bidirectional streaming send a stream of messages: never replayable.
         return content.GetType().Name.Contains("UnaryContent", StringComparison.Ordinal) || content.Headers.ContentLength is not null
             ? CallKind.GrpcUnary
             : CallKind.GrpcStreaming;
     }
 
+    /// <summary>
+    /// Whether the request body can be sent again after an attempt that got a response (and so read the body): no
+    /// body, a buffered one (<see cref="ByteArrayContent"/> and its kinds, <see cref="ReadOnlyMemoryContent"/>), a
+    /// gRPC unary message, JSON content that serializes its value each time, or multipart content of such parts.
+    /// </summary>
+    public static bool IsReplayable(HttpContent? content) => content switch
+    {
+        null => true,
+        ByteArrayContent or ReadOnlyMemoryContent => true,
+        MultipartContent parts => parts.All(IsReplayable),
+        _ => content.GetType().Name is { } name && (name.Contains("UnaryContent", StringComparison.Ordinal) || name == "JsonContent"),
+    };
+
+    /// <summary>Whether a call of this kind and method may ever be retried; when not, the retry pipeline is skipped.</summary>
+    public static bool MayEverRetry(CallKind kind, HttpMethod method, bool retryNonIdempotent) => kind switch
+    {
+        CallKind.GrpcStreaming => false,
+        CallKind.GrpcUnary => true,
+        _ => retryNonIdempotent || IsIdempotent(method),
+    };
+
     public static bool IsIdempotent(HttpMethod method) =>
         method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options ||
         method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Trace;
 
-    /// <summary>Whether the exception means the request never reached the endpoint (refused, reset before sending, name not resolved).</summary>
-    public static bool IsConnectionFailure(Exception exception) => exception switch
-    {
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } => true,
-        HttpRequestException { InnerException: SocketException } => true,
-        _ => false,
-    };
-
-    /// <summary>Whether the attempt counts as an endpoint failure for outlier ejection: a connection failure or a 5xx.</summary>
-    public static bool IsEndpointFailure(HttpResponseMessage? response, Exception? exception) =>
-        exception is not null ? IsConnectionFailure(exception) : (int)response!.StatusCode >= 500;
+    /// <summary>Whether the exception means the request never reached the endpoint (connection refused or failed, name not resolved, TLS failed).</summary>
+    public static bool IsConnectionFailure(Exception exception) =>
+        exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError };
 
     /// <summary>
     /// Whether a response counts as an endpoint failure for outlier ejection and the load balancer: a 5xx, or for gRPC
@@ -50,8 +67,17 @@ internal static class RetryClassifier
     public static bool IsEndpointFailure(CallKind kind, HttpResponseMessage response) =>
         (int)response.StatusCode >= 500 || (kind != CallKind.Http && IsTrailersOnlyUnavailable(response));
 
-    public static bool MayRetry(CallKind kind, HttpMethod method, bool retryNonIdempotent, HttpResponseMessage? response, Exception? exception)
+    /// <summary>
+    /// Whether a failed attempt may be retried: after a connection failure the request never reached the endpoint
+    /// (its body was not read); after a response, only when the body can be sent again.
+    /// </summary>
+    public static bool MayRetry(CallKind kind, HttpRequestMessage request, bool retryNonIdempotent, HttpResponseMessage? response, Exception? exception)
     {
+        if (response is not null && !IsReplayable(request.Content))
+        {
+            return false;
+        }
+
         switch (kind)
         {
             case CallKind.GrpcStreaming:
@@ -62,10 +88,20 @@ internal static class RetryClassifier
 
         if (exception is not null)
         {
-            return IsConnectionFailure(exception) && (retryNonIdempotent || IsIdempotent(method));
+            return IsConnectionFailure(exception) && (retryNonIdempotent || IsIdempotent(request.Method));
         }
 
-        return IsIdempotent(method) && IsGatewayFailure(response!.StatusCode);
+        return IsIdempotent(request.Method) && IsGatewayFailure(response!.StatusCode);
+    }
+
+    private static bool StartsWithGrpc(IEnumerable<string> contentTypes)
+    {
+        foreach (var contentType in contentTypes)
+        {
+            return contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase);
+        }
+
+        return false;
     }
 
     private static bool IsGatewayFailure(HttpStatusCode status) =>

@@ -1,7 +1,7 @@
 namespace MeshClient.LoadBalancing;
 
 /// <summary>
-/// A call in flight to the endpoint a decision chose, from <c>MeshRouter.BeginCall</c>. Complete it exactly once
+/// A call in flight to the endpoint a decision chose, from <c>MeshRouter.BeginCall</c>. Complete (or abandon) it exactly once
 /// when the call ends: it feeds the in-flight counts (LeastRequest), response times (WeightedResponse) and
 /// successive failures (SessionStickiness).
 /// </summary>
@@ -34,4 +34,10 @@ public readonly struct EndpointCall
         var now = _time.GetTimestamp();
         _statistics.CallFinished(success, now - _started, now);
     }
+
+    /// <summary>
+    /// Records the end of a call whose outcome says nothing about the endpoint (the caller cancelled it, or the request
+    /// itself was bad): it no longer counts as in flight, and neither its duration nor a failure is recorded.
+    /// </summary>
+    public void Abandon() => _statistics?.CallAbandoned();
 }

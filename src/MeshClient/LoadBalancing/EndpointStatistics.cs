@@ -37,6 +37,8 @@ internal sealed class EndpointStatistics
     /// <param name="success">Whether the call succeeded.</param>
     /// <param name="elapsed">Its duration in timestamp units.</param>
     /// <param name="now">The current timestamp.</param>
+    public void CallAbandoned() => Interlocked.Decrement(ref _inFlight);
+
     public void CallFinished(bool success, long elapsed, long now)
     {
         Interlocked.Decrement(ref _inFlight);

@@ -15,6 +15,7 @@ internal sealed class OutlierDetector
     private readonly ConcurrentDictionary<EndpointAddress, EndpointRecord> _records = new(EndpointAddressComparer.Instance);
     private readonly OutlierDetectionSettings _settings;
     private readonly TimeProvider _timeProvider;
+    private readonly Lock _ejectionLock = new();
     private long _lastEjectionEnd = long.MinValue;
 
     public OutlierDetector(OutlierDetectionSettings settings, TimeProvider timeProvider)
@@ -80,17 +81,27 @@ internal sealed class OutlierDetector
 
             record.ForgetOldEjections(now, _settings.BaseEjectionTime, _timeProvider.TimestampFrequency);
             record.ConsecutiveFailures++;
-            if (record.ConsecutiveFailures < _settings.ConsecutiveFailures || !MayEjectAnother(serviceEndpointCount, now))
+            if (record.ConsecutiveFailures < _settings.ConsecutiveFailures)
             {
                 return false;
             }
 
-            record.EjectionCount++;
-            var ticks = Math.Min(_settings.BaseEjectionTime.Ticks * record.EjectionCount, _settings.MaxEjectionTime.Ticks);
-            ejectionTime = TimeSpan.FromTicks(Math.Max(ticks, _settings.BaseEjectionTime.Ticks));
-            record.EjectedUntil = now + (long)(ejectionTime.TotalSeconds * _timeProvider.TimestampFrequency);
-            record.ConsecutiveFailures = 0;
-            RaiseLastEjectionEnd(record.EjectedUntil);
+            // The share check and the ejection are one step, so concurrent failures of several endpoints cannot
+            // together pass the maximum share.
+            lock (_ejectionLock)
+            {
+                if (!MayEjectAnother(serviceEndpointCount, now))
+                {
+                    return false;
+                }
+
+                record.EjectionCount++;
+                var ticks = Math.Min(_settings.BaseEjectionTime.Ticks * record.EjectionCount, _settings.MaxEjectionTime.Ticks);
+                ejectionTime = TimeSpan.FromTicks(Math.Max(ticks, _settings.BaseEjectionTime.Ticks));
+                record.EjectedUntil = now + (long)(ejectionTime.TotalSeconds * _timeProvider.TimestampFrequency);
+                record.ConsecutiveFailures = 0;
+                RaiseLastEjectionEnd(record.EjectedUntil);
+            }
         }
 
         Ejected?.Invoke(endpoint, ejectionTime);
@@ -107,8 +118,25 @@ internal sealed class OutlierDetector
             return false;
         }
 
+        // As Envoy: within the maximum share, but one endpoint may always be ejected when none is.
         var ejected = EjectedCount(now);
-        return (ejected + 1) * 100 <= _settings.MaxEjectionPercent * serviceEndpointCount;
+        return ejected == 0 ? _settings.MaxEjectionPercent > 0 : (ejected + 1) * 100 <= _settings.MaxEjectionPercent * serviceEndpointCount;
+    }
+
+    /// <summary>
+    /// Forgets the endpoints that are no longer among <paramref name="present"/> (they left the service), so their
+    /// records neither pile up as pods come and go nor count against the maximum share.
+    /// </summary>
+    /// <param name="present">The addresses of the service's endpoints now.</param>
+    public void Retain(IReadOnlySet<EndpointAddress> present)
+    {
+        foreach (var address in _records.Keys)
+        {
+            if (!present.Contains(address))
+            {
+                _records.TryRemove(address, out _);
+            }
+        }
     }
 
     private static EndpointAddress Key(MeshEndpoint endpoint) => new(endpoint.Address, endpoint.Port);

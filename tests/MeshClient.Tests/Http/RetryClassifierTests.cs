@@ -7,7 +7,11 @@ namespace MeshClient.Tests.Http;
 
 public sealed class RetryClassifierTests
 {
-    private static readonly HttpRequestException Refused = new("refused", new SocketException((int)SocketError.ConnectionRefused), null);
+    // As SocketsHttpHandler reports a refused connection.
+    private static readonly HttpRequestException Refused = new(HttpRequestError.ConnectionError, "refused", new SocketException((int)SocketError.ConnectionRefused));
+
+    // A socket error after the request was (partly) sent is not a connection failure: the endpoint may have seen it.
+    private static readonly HttpRequestException ResetWhileSending = new("reset", new SocketException((int)SocketError.ConnectionReset), null);
     private static readonly HttpRequestException Reset = new(HttpRequestError.ResponseEnded, "response ended");
 
     [Theory]
@@ -20,36 +24,68 @@ public sealed class RetryClassifierTests
     public void Http_responses_retry_only_idempotent_methods_on_gateway_failures(string method, HttpStatusCode status, bool expected)
     {
         using var response = new HttpResponseMessage(status);
-        Assert.Equal(expected, RetryClassifier.MayRetry(CallKind.Http, new HttpMethod(method), retryNonIdempotent: false, response, null));
+        Assert.Equal(expected, RetryClassifier.MayRetry(CallKind.Http, Request(new HttpMethod(method)), retryNonIdempotent: false, response, null));
     }
 
     [Fact]
     public void Connection_failures_retry_idempotent_methods_and_post_only_when_allowed()
     {
-        Assert.True(RetryClassifier.MayRetry(CallKind.Http, HttpMethod.Get, false, null, Refused));
-        Assert.False(RetryClassifier.MayRetry(CallKind.Http, HttpMethod.Post, false, null, Refused));
-        Assert.True(RetryClassifier.MayRetry(CallKind.Http, HttpMethod.Post, true, null, Refused));
-        Assert.False(RetryClassifier.MayRetry(CallKind.Http, HttpMethod.Get, false, null, Reset));
+        Assert.True(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Get), false, null, Refused));
+        Assert.False(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Post), false, null, Refused));
+        Assert.True(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Post), true, null, Refused));
+        Assert.False(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Get), false, null, Reset));
+        Assert.False(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Get), false, null, ResetWhileSending));
+    }
+
+    [Fact]
+    public void A_response_is_retried_only_when_the_body_can_be_sent_again()
+    {
+        using var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        Assert.True(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Put, new StringContent("{}")), false, unavailable, null));
+        Assert.True(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Put, new ReadOnlyMemoryContent(new byte[] { 1 })), false, unavailable, null));
+        using var multipart = new MultipartFormDataContent { new StringContent("a"), new ByteArrayContent([1]) };
+        Assert.True(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Put, multipart), false, unavailable, null));
+
+        // A stream body was read by the first attempt: the 503 goes back to the caller as it is.
+        Assert.False(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Put, new StreamContent(new UnseekableStream())), false, unavailable, null));
+        using var streamPart = new MultipartFormDataContent { new StringContent("a"), new StreamContent(new UnseekableStream()) };
+        Assert.False(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Put, streamPart), false, unavailable, null));
+
+        // A refused connection never read the body.
+        Assert.True(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Put, new StreamContent(new UnseekableStream())), false, null, Refused));
+    }
+
+    [Theory]
+    [InlineData("GET", false, true)]
+    [InlineData("PUT", false, true)]
+    [InlineData("POST", false, false)]
+    [InlineData("PATCH", false, false)]
+    [InlineData("POST", true, true)]
+    public void Plain_http_calls_that_can_never_be_retried_skip_the_retry_pipeline(string method, bool retryNonIdempotent, bool expected)
+    {
+        Assert.Equal(expected, RetryClassifier.MayEverRetry(CallKind.Http, new HttpMethod(method), retryNonIdempotent));
+        Assert.True(RetryClassifier.MayEverRetry(CallKind.GrpcUnary, HttpMethod.Post, false));
+        Assert.False(RetryClassifier.MayEverRetry(CallKind.GrpcStreaming, HttpMethod.Post, true));
     }
 
     [Fact]
     public void Grpc_unary_retries_on_connection_failure_and_trailers_only_unavailable()
     {
-        Assert.True(RetryClassifier.MayRetry(CallKind.GrpcUnary, HttpMethod.Post, false, null, Refused));
+        Assert.True(RetryClassifier.MayRetry(CallKind.GrpcUnary, Request(HttpMethod.Post), false, null, Refused));
         using var unavailable = new HttpResponseMessage(HttpStatusCode.OK);
         unavailable.Headers.TryAddWithoutValidation("grpc-status", "14");
-        Assert.True(RetryClassifier.MayRetry(CallKind.GrpcUnary, HttpMethod.Post, false, unavailable, null));
+        Assert.True(RetryClassifier.MayRetry(CallKind.GrpcUnary, Request(HttpMethod.Post), false, unavailable, null));
         using var internalError = new HttpResponseMessage(HttpStatusCode.OK);
         internalError.Headers.TryAddWithoutValidation("grpc-status", "13");
-        Assert.False(RetryClassifier.MayRetry(CallKind.GrpcUnary, HttpMethod.Post, false, internalError, null));
+        Assert.False(RetryClassifier.MayRetry(CallKind.GrpcUnary, Request(HttpMethod.Post), false, internalError, null));
         using var ok = new HttpResponseMessage(HttpStatusCode.OK);
-        Assert.False(RetryClassifier.MayRetry(CallKind.GrpcUnary, HttpMethod.Post, false, ok, null));
+        Assert.False(RetryClassifier.MayRetry(CallKind.GrpcUnary, Request(HttpMethod.Post), false, ok, null));
     }
 
     [Fact]
     public void Grpc_streaming_is_never_retried()
     {
-        Assert.False(RetryClassifier.MayRetry(CallKind.GrpcStreaming, HttpMethod.Post, true, null, Refused));
+        Assert.False(RetryClassifier.MayRetry(CallKind.GrpcStreaming, Request(HttpMethod.Post), true, null, Refused));
     }
 
     [Fact]
@@ -68,14 +104,20 @@ public sealed class RetryClassifierTests
     }
 
     [Fact]
-    public void Endpoint_failures_are_connection_failures_and_5xx()
+    public void Endpoint_failures_are_5xx_and_for_grpc_a_trailers_only_unavailable()
     {
         using var error = new HttpResponseMessage(HttpStatusCode.InternalServerError);
         using var notFound = new HttpResponseMessage(HttpStatusCode.NotFound);
-        Assert.True(RetryClassifier.IsEndpointFailure(error, null));
-        Assert.False(RetryClassifier.IsEndpointFailure(notFound, null));
-        Assert.True(RetryClassifier.IsEndpointFailure(null, Refused));
+        using var unavailable = new HttpResponseMessage(HttpStatusCode.OK);
+        unavailable.Headers.TryAddWithoutValidation("grpc-status", "14");
+        Assert.True(RetryClassifier.IsEndpointFailure(CallKind.Http, error));
+        Assert.False(RetryClassifier.IsEndpointFailure(CallKind.Http, notFound));
+        Assert.False(RetryClassifier.IsEndpointFailure(CallKind.Http, unavailable));
+        Assert.True(RetryClassifier.IsEndpointFailure(CallKind.GrpcUnary, unavailable));
     }
+
+    private static HttpRequestMessage Request(HttpMethod method, HttpContent? content = null) =>
+        new(method, "http://reviews:9080/") { Content = content };
 
     private sealed class UnseekableStream : MemoryStream
     {

@@ -1,3 +1,4 @@
+using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 using MeshClient.Resilience;
 using MeshClient.Testing;
@@ -100,6 +101,56 @@ public sealed class OutlierDetectorTests
 
         Assert.False(detector.IsEjected(_b));
         Assert.False(detector.IsEjected(_c));
+    }
+
+    [Fact]
+    public void One_endpoint_may_always_be_ejected_even_below_the_share_as_envoy_does()
+    {
+        // 10% of 5 endpoints is half an endpoint: Envoy still ejects one, but not a second.
+        var detector = new OutlierDetector(Settings with { MaxEjectionPercent = 10 }, _time);
+        Eject(detector, _a, 5);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.False(detector.ReportFailure(_b, 5));
+        }
+
+        Assert.False(detector.IsEjected(_b));
+    }
+
+    [Fact]
+    public void A_zero_share_ejects_nothing()
+    {
+        var detector = new OutlierDetector(Settings with { MaxEjectionPercent = 0 }, _time);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.False(detector.ReportFailure(_a, 5));
+        }
+    }
+
+    [Fact]
+    public void Endpoints_that_left_the_service_are_forgotten_and_no_longer_count_against_the_share()
+    {
+        var detector = new OutlierDetector(Settings, _time);
+        Eject(detector, _a, 3);
+
+        // _a's pod is gone; _b and _c remain: ejecting _b is 1 of 2, within 50%.
+        detector.Retain(new HashSet<EndpointAddress>(EndpointAddressComparer.Instance) { new(_b.Address, _b.Port), new(_c.Address, _c.Port) });
+        Assert.False(detector.IsEjected(_a));
+        Assert.Equal(0, detector.EjectedCount(_time.GetTimestamp()));
+        Eject(detector, _b, 2);
+    }
+
+    [Fact]
+    public void Concurrent_failures_of_many_endpoints_never_pass_the_share()
+    {
+        var endpoints = Enumerable.Range(1, 20).Select(i => new MeshEndpoint($"10.0.1.{i}", 9080)).ToArray();
+        var detector = new OutlierDetector(Settings, _time);
+
+        Parallel.For(0, endpoints.Length * Settings.ConsecutiveFailures * 4, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+            detector.ReportFailure(endpoints[i % endpoints.Length], endpoints.Length));
+
+        Assert.Equal(10, endpoints.Count(detector.IsEjected));
     }
 
     private static void Eject(OutlierDetector detector, MeshEndpoint endpoint, int count)
