@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using MeshClient.Http;
+using MeshClient.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace MeshClient.DependencyInjection;
@@ -147,8 +148,8 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
 
     private void ValidateRetry(List<string> errors, MeshRetryOptions retry)
     {
-        AtLeast(errors, "Retry:OnSame", retry.OnSame, 0);
-        AtLeast(errors, "Retry:OnNext", retry.OnNext, 0);
+        InRange(errors, "Retry:OnSame", retry.OnSame, 0, RetrySettings.MaxRetriesPerKind);
+        InRange(errors, "Retry:OnNext", retry.OnNext, 0, RetrySettings.MaxRetriesPerKind);
         if (!Enum.IsDefined(retry.Backoff))
         {
             Fail(errors, "Retry:Backoff", $"'{retry.Backoff}' is not Zero, Constant, Jittered or Exponential");
@@ -159,7 +160,7 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
             Fail(errors, "Retry:BackoffMin", $"is {Format(retry.BackoffMin)}; it must not be negative");
         }
 
-        if (retry.BackoffMax < retry.BackoffMin)
+        if (retry.BackoffMax < retry.BackoffMin && retry.Backoff is MeshRetryBackoff.Jittered or MeshRetryBackoff.Exponential)
         {
             Fail(errors, "Retry:BackoffMax", $"is {Format(retry.BackoffMax)}; it must be at least {_section}:Retry:BackoffMin ({Format(retry.BackoffMin)})");
         }
@@ -201,6 +202,18 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         if (value < minimum)
         {
             Fail(errors, key, $"is {value}; it must be at least {minimum}");
+        }
+    }
+
+    private void InRange(List<string> errors, string key, int value, int minimum, int maximum)
+    {
+        if (value < minimum)
+        {
+            Fail(errors, key, $"is {value}; it must be at least {minimum}");
+        }
+        else if (value > maximum)
+        {
+            Fail(errors, key, $"is {value}; it must be at most {maximum}");
         }
     }
 

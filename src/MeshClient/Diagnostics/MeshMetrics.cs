@@ -9,9 +9,6 @@ namespace MeshClient.Diagnostics;
 /// </summary>
 internal sealed class MeshMetrics : IDisposable
 {
-    /// <summary>The meter name, for OpenTelemetry's <c>AddMeter</c>.</summary>
-    public const string MeterName = "MeshClient";
-
     private readonly Meter _meter;
     private readonly Counter<long> _responses;
     private readonly Counter<long> _acks;
@@ -24,7 +21,7 @@ internal sealed class MeshMetrics : IDisposable
     public MeshMetrics(MeshRegistry registry, IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        _meter = meterFactory?.Create(MeshTelemetry.MeterName) ?? new Meter(MeshTelemetry.MeterName);
         _responses = _meter.CreateCounter<long>("meshclient.xds.responses", "{response}", "xDS responses received, by type.");
         _acks = _meter.CreateCounter<long>("meshclient.xds.acks", "{ack}", "xDS responses accepted (ACK), by type.");
         _nacks = _meter.CreateCounter<long>("meshclient.xds.nacks", "{nack}", "xDS responses rejected (NACK), by type.");

@@ -117,6 +117,9 @@ public static class MeshHttpHandler
 
     internal static SocketsHttpHandler CreateDefaultInnerHandler() => new()
     {
+        // Cookies belong to the logical host, not to whichever endpoint address a call went to.
+        UseCookies = false,
+
         // gRPC: more than 100 concurrent streams to one endpoint open another connection rather than queue.
         EnableMultipleHttp2Connections = true,
     };

@@ -21,9 +21,6 @@ namespace MeshClient.Http;
 /// </summary>
 internal sealed partial class MeshRoutingHandler : DelegatingHandler
 {
-    /// <summary>The name of the activity each routed call records (source <c>MeshClient</c>).</summary>
-    public const string RouteActivityName = "MeshClient.Route";
-
     private const string HostHeader = "Host";
 
     private static readonly ResiliencePropertyKey<RoutedCall> CallKey = new("MeshClient.RoutedCall");
@@ -92,7 +89,9 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
 
         if (uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6)
         {
-            return SendUnknownHost(request, uri, cancellationToken);
+            // An address is no service name: sent as it is, whatever Mesh:Routing:UnknownHost says (a second mesh
+            // handler in the same pipeline sees the endpoint the first one chose).
+            return base.SendAsync(request, cancellationToken);
         }
 
         var host = uri.Host;
@@ -413,7 +412,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
 
     private static Activity? StartActivity(in RouteDecision decision)
     {
-        var activity = MeshActivitySource.Instance.StartActivity(RouteActivityName, ActivityKind.Internal);
+        var activity = MeshActivitySource.Instance.StartActivity(MeshTelemetry.RouteActivityName, ActivityKind.Internal);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("meshclient.service", decision.Service!.Host);

@@ -12,6 +12,9 @@ internal sealed record RetrySettings(
     TimeSpan BackoffMax,
     bool RetryNonIdempotent)
 {
+    /// <summary>The most retries of each kind (on the same endpoint, on the next): more only multiplies a failure's load.</summary>
+    public const int MaxRetriesPerKind = 10;
+
     /// <summary>Retries after the first attempt: <see cref="OnSame"/> + <see cref="OnNext"/>, or 0 when retries are off.</summary>
     public int MaxRetryAttempts => Enabled ? OnSame + OnNext : 0;
 
@@ -22,6 +25,13 @@ internal sealed record RetrySettings(
     public static RetrySettings FromOptions(MeshRetryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.OnSame > MaxRetriesPerKind || options.OnNext > MaxRetriesPerKind)
+        {
+            throw new ArgumentException(
+                $"Mesh:Retry:{(options.OnSame > MaxRetriesPerKind ? "OnSame" : "OnNext")} is {Math.Max(options.OnSame, options.OnNext)}: it must be at most {MaxRetriesPerKind}.",
+                nameof(options));
+        }
+
         if (options.OnSame < 0)
         {
             throw new ArgumentException($"Mesh:Retry:OnSame is {options.OnSame}: it must be 0 or more.", nameof(options));

@@ -64,6 +64,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
     [InlineData("Mesh:Pilot:Address", "ftp://pilot:15010", "Mesh:Pilot:Address: 'ftp://pilot:15010' is not a grpc://, http:// or https:// address")]
     [InlineData("Mesh:Pilot:Address", "grpc://pilot", "Mesh:Pilot:Address: 'grpc://pilot' has no port")]
     [InlineData("Mesh:Retry:OnNext", "-1", "Mesh:Retry:OnNext: is -1; it must be at least 0.")]
+    [InlineData("Mesh:Retry:OnSame", "11", "Mesh:Retry:OnSame: is 11; it must be at most 10.")]
     [InlineData("Mesh:OutlierDetection:MaxEjectionPercent", "150", "Mesh:OutlierDetection:MaxEjectionPercent: is 150; it must be from 0 to 100.")]
     [InlineData("Mesh:Node:InstanceIp", "not-an-ip", "Mesh:Node:InstanceIp: 'not-an-ip' is not an IP address.")]
     [InlineData("Mesh:Namespace", "Bad_NS", "Mesh:Namespace: 'Bad_NS' is not a Kubernetes namespace name")]
@@ -74,6 +75,34 @@ public sealed class AddMeshDiscoveryTests : IDisposable
         using var host = BuildHost(new Dictionary<string, string?> { [key] = value, ["Mesh:Pilot:InitialSyncTimeout"] = "00:00:00" });
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_constant_backoff_longer_than_the_default_maximum_is_valid()
+    {
+        // BackoffMax only bounds the growing kinds (Jittered, Exponential); Constant waits BackoffMin.
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["Mesh:Mode"] = "Sidecar",
+            ["Mesh:Retry:Backoff"] = "Constant",
+            ["Mesh:Retry:BackoffMin"] = "00:00:02",
+        });
+
+        await host.StartAsync().WaitAsync(Bound);
+        await host.StopAsync().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task A_malformed_sidecar_call_address_fails_start_up_naming_the_key()
+    {
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["Mesh:Mode"] = "Sidecar",
+            ["Mesh:Sidecar:CallAddress"] = ":99999",
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains("Mesh:Sidecar:CallAddress is ':99999': after ':' it needs a port from 1 to 65535.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -191,6 +191,16 @@ public sealed class MeshRoutingHandlerTests
     }
 
     [Fact]
+    public async Task An_address_is_no_service_name_and_passes_through_even_when_unknown_hosts_fail()
+    {
+        await using var outside = await TestBackend.StartAsync("outside");
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", outside));
+        using var client = MeshClients.Create(router, MeshClients.Options(o => o.Routing.UnknownHost = UnknownHostBehavior.Fail));
+
+        Assert.Equal("outside", await client.GetIdAsync($"http://127.0.0.1:{outside.Port}/direct"));
+    }
+
+    [Fact]
     public async Task Known_service_without_a_routable_endpoint_fails_with_the_service_and_the_reason()
     {
         await using var backend = await TestBackend.StartAsync("b1");
