@@ -89,13 +89,7 @@ internal sealed class MeshHttpSettings
             ValidateCallAddress(address);
         }
 
-        string? sidecarNamespace = null;
-        if (sidecar.AppendNamespace)
-        {
-            sidecarNamespace = !string.IsNullOrWhiteSpace(options.Namespace)
-                ? options.Namespace.Trim()
-                : Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 } podNamespace ? podNamespace : "default";
-        }
+        var sidecarNamespace = sidecar.AppendNamespace ? options.ResolveNamespace() : null;
 
         return new MeshHttpSettings(
             options.Mode,

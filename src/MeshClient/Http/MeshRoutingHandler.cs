@@ -184,6 +184,15 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             ? exception.GetType().Name + ": " + exception.Message
             : string.Create(CultureInfo.InvariantCulture, $"status {(int)outcome.Result!.StatusCode}");
 
+    /// <summary>Why the registry may not know a service yet: it has never synced with Pilot.</summary>
+    private string NotSyncedNote()
+    {
+        var registry = _router.Registry;
+        return registry.HasSynced
+            ? string.Empty
+            : $" The registry has not synced with Pilot yet ({registry.ConnectionState}: {registry.LastError ?? "no answer yet"}).";
+    }
+
     private Task<HttpResponseMessage> SendUnknownHost(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
     {
         if (_settings.UnknownHost == DependencyInjection.UnknownHostBehavior.Fail)
@@ -192,7 +201,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             return Task.FromException<HttpResponseMessage>(new MeshRoutingException(
                 uri.Authority,
                 RouteFailure.ServiceNotFound,
-                $"The mesh knows no service '{uri.Authority}' (request {request.Method} {uri}), and Mesh:Routing:UnknownHost is Fail."));
+                $"The mesh knows no service '{uri.Authority}' (request {request.Method} {uri}), and Mesh:Routing:UnknownHost is Fail.{NotSyncedNote()}"));
         }
 
         if (_logger.IsEnabled(LogLevel.Debug))

@@ -186,6 +186,7 @@ public sealed class MeshRoutingHandlerTests
         Assert.Equal($"localhost:{outside.Port}", error.Service);
         Assert.Contains($"'localhost:{outside.Port}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("UnknownHost is Fail", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The registry has not synced with Pilot yet (Connecting: no answer yet).", error.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<HttpRequestException>(error);
         Assert.Equal(0, outside.Count);
     }
