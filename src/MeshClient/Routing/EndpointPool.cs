@@ -50,6 +50,14 @@ internal sealed class EndpointPool
         }
 
         var candidates = selector.Candidates;
+        if (AllExcluded(service, candidates, filter))
+        {
+            // Every candidate is excluded (all ejected, or all tried): the strategy's own pick, so calls keep spreading
+            // over all of them as the strategy would, rather than piling onto one.
+            candidate = first;
+            return false;
+        }
+
         for (var i = 1; i < candidates.Length; i++)
         {
             var next = selector.Select(default);
@@ -71,5 +79,19 @@ internal sealed class EndpointPool
 
         candidate = first;
         return false;
+    }
+
+    private static bool AllExcluded<TFilter>(MeshService service, EndpointCandidate[] candidates, TFilter filter)
+        where TFilter : IEndpointFilter
+    {
+        foreach (var other in candidates)
+        {
+            if (!filter.Excludes(service, other.Endpoint))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }
