@@ -52,4 +52,62 @@ public sealed class EjectionTests(ITestOutputHelper output)
         Assert.Equal(10, Seed.CountByBackend(returned).GetValueOrDefault("bad"));
         Assert.Equal(ConsecutiveFailures + 10, bad.Received);
     }
+
+    [Fact]
+    public async Task A_backend_that_fails_again_after_its_return_is_ejected_for_twice_the_base_time()
+    {
+        await using var mesh = await MeshScenario.StartAsync(output);
+        var good1 = await mesh.StartBackendAsync("good1");
+        var good2 = await mesh.StartBackendAsync("good2");
+        var bad = await mesh.StartBackendAsync("bad");
+        bad.Status = 503;
+        mesh.Pilot.SetService("reviews", 9080, [good1.Endpoint(), good2.Endpoint(), bad.Endpoint()]);
+        await mesh.StartAppAsync(o =>
+        {
+            o.Retry.Enabled = false;
+            o.OutlierDetection.ConsecutiveFailures = ConsecutiveFailures;
+            o.OutlierDetection.BaseEjectionTime = BaseEjectionTime;
+        });
+
+        await mesh.CallAsync(3 * ConsecutiveFailures);
+        Assert.Equal(ConsecutiveFailures, bad.Received);
+
+        // Back after the base time, still failing: ejected again after N more failures, now for twice as long.
+        mesh.Time.Advance(BaseEjectionTime);
+        await mesh.CallAsync(3 * ConsecutiveFailures);
+        Assert.Equal(2 * ConsecutiveFailures, bad.Received);
+
+        mesh.Time.Advance(BaseEjectionTime);
+        await mesh.CallAsync(30);
+        Assert.Equal(2 * ConsecutiveFailures, bad.Received);
+
+        mesh.Time.Advance(BaseEjectionTime);
+        await mesh.CallAsync(30);
+        Assert.True(bad.Received > 2 * ConsecutiveFailures, $"bad received {bad.Received} calls; after twice the base ejection time it is back");
+    }
+
+    [Fact]
+    public async Task When_every_backend_fails_no_more_than_the_maximum_share_is_ejected_and_with_all_ejected_calls_still_reach_them()
+    {
+        await using var mesh = await MeshScenario.StartAsync(output);
+        var pods = new[] { await mesh.StartBackendAsync("p1"), await mesh.StartBackendAsync("p2"), await mesh.StartBackendAsync("p3"), await mesh.StartBackendAsync("p4") };
+        foreach (var pod in pods)
+        {
+            pod.Status = 503;
+        }
+
+        mesh.Pilot.SetService("reviews", 9080, pods.Select(p => p.Endpoint()));
+        await mesh.StartAppAsync(o =>
+        {
+            o.Retry.Enabled = false;
+            o.OutlierDetection.ConsecutiveFailures = 1;
+            o.OutlierDetection.MaxEjectionPercent = 50;
+        });
+
+        // At most half of the four pods are ejected: the other two keep taking every call.
+        var calls = await mesh.CallAsync(20);
+        Assert.All(calls, c => Assert.Equal(503, c.Status));
+        Assert.Equal(2, pods.Count(p => p.Received == 1));
+        Assert.Equal(18, pods.Where(p => p.Received > 1).Sum(p => p.Received));
+    }
 }
