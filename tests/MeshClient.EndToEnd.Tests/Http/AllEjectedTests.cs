@@ -7,11 +7,8 @@ namespace MeshClient.EndToEnd.Tests.Http;
 /// the calls over every host).
 /// </summary>
 /// <remarks>
-/// KNOWN FAILING (a bug in src, reported, not fixed here): with the default RoundRobin strategy every call goes to
-/// the same pod. <c>EndpointPool.TryPick</c> (src/MeshClient/Routing/EndpointPool.cs) picks once, then picks again
-/// <c>Candidates.Length - 1</c> times looking for a pod that is not excluded, and when all are excluded returns the
-/// first pick: the round-robin cursor moves by exactly the number of candidates per call, so the first pick is the
-/// same pod every time.
+/// Guards a bug this test found: <c>EndpointPool.TryPick</c> once returned its first pick after picking again once per
+/// candidate, so round robin's cursor moved a whole turn per call and every call went to the same pod.
 /// </remarks>
 public sealed class AllEjectedTests(ITestOutputHelper output)
 {
