@@ -1,6 +1,8 @@
 using MeshClient.Registry;
 using MeshClient.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace MeshClient.DependencyInjection;
 
@@ -14,8 +16,15 @@ internal sealed partial class MeshRoutingRuntime : IDisposable
     private readonly ILogger _logger;
     private readonly RoutingConfigurationFile<RouterRules>? _routerFile;
     private readonly List<RoutingConfigurationFile<DestinationRuleSet>> _destinationRuleFiles = [];
+    private readonly IConfigurationSection? _rulesSection;
+    private readonly IDisposable? _rulesReload;
 
-    public MeshRoutingRuntime(MeshOptions options, MeshRegistry registry, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    public MeshRoutingRuntime(
+        MeshOptions options,
+        MeshRegistry registry,
+        TimeProvider timeProvider,
+        ILoggerFactory loggerFactory,
+        IConfigurationSection? rulesSection = null)
     {
         Namespace = options.ResolveNamespace();
         var logger = loggerFactory.CreateLogger<MeshRoutingRuntime>();
@@ -39,7 +48,29 @@ internal sealed partial class MeshRoutingRuntime : IDisposable
             throw;
         }
 
-        Router = new MeshRouter(registry, _routerFile?.Current, CombinedDestinationRules(), options.ToRouterOptions(Namespace), timeProvider);
+        RouterRules? configuredRules = null;
+        if (rulesSection is not null && rulesSection.Exists())
+        {
+            if (_routerFile is not null)
+            {
+                Dispose();
+                throw new MeshConfigurationException(
+                    rulesSection.Path,
+                    0,
+                    0,
+                    $"route rules are given both here and in the file {_routerFile.Path} (Routing:RouterFile); use one of them");
+            }
+
+            _rulesSection = rulesSection;
+            configuredRules = RouterRules.FromConfiguration(rulesSection);
+        }
+
+        Router = new MeshRouter(registry, _routerFile?.Current ?? configuredRules, CombinedDestinationRules(), options.ToRouterOptions(Namespace), timeProvider);
+        if (_rulesSection is not null)
+        {
+            _rulesReload = ChangeToken.OnChange(_rulesSection.GetReloadToken, ReloadConfiguredRules);
+        }
+
         if (_routerFile is not null)
         {
             _routerFile.Reloaded += (_, rules) => Router.UpdateRules(rules);
@@ -58,10 +89,25 @@ internal sealed partial class MeshRoutingRuntime : IDisposable
 
     public void Dispose()
     {
+        _rulesReload?.Dispose();
         _routerFile?.Dispose();
         foreach (var file in _destinationRuleFiles)
         {
             file.Dispose();
+        }
+    }
+
+    /// <summary>The configuration changed: new route rules from it, or the last good ones when they are bad.</summary>
+    private void ReloadConfiguredRules()
+    {
+        try
+        {
+            Router.UpdateRules(RouterRules.FromConfiguration(_rulesSection!));
+            LogConfiguredRulesReloaded(_logger, _rulesSection!.Path);
+        }
+        catch (MeshConfigurationException e)
+        {
+            LogConfiguredRulesRejected(_logger, e.Message);
         }
     }
 

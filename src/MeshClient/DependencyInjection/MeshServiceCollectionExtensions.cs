@@ -37,6 +37,7 @@ public static class MeshServiceCollectionExtensions
             builder.Configure(configure);
         }
 
+        services.TryAddSingleton(new MeshRouteRulesSection(configuration.GetSection("Routing:Rules")));
         return AddCore(services, section);
     }
 
@@ -85,7 +86,8 @@ public static class MeshServiceCollectionExtensions
             sp.GetRequiredService<IOptions<MeshOptions>>().Value,
             sp.GetRequiredService<MeshRegistry>(),
             sp.GetRequiredService<TimeProvider>(),
-            LoggerFactoryOf(sp)));
+            LoggerFactoryOf(sp),
+            sp.GetService<MeshRouteRulesSection>()?.Section));
         services.TryAddSingleton<MeshRouter>(sp => sp.GetRequiredService<MeshRoutingRuntime>().Router);
         services.TryAddSingleton(sp => new MeshHttpRuntime(
             sp.GetRequiredService<IOptions<MeshOptions>>().Value,

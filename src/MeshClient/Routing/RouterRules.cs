@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Routing;
@@ -41,6 +42,19 @@ public sealed class RouterRules
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
         return RouterRulesParser.Parse(yaml, sourceName);
+    }
+
+    /// <summary>
+    /// Reads router.yaml's content from a configuration section, such as <c>Mesh:Routing:Rules</c> in appsettings.json
+    /// (<c>"routeRule": { "reviews": [ { "precedence": 2, "route": [ ... ] } ] }</c>), with the same rules as the file.
+    /// </summary>
+    /// <param name="section">The section holding <c>routeRule</c> (and <c>sourceTemplate</c>).</param>
+    /// <returns>The rules.</returns>
+    /// <exception cref="MeshConfigurationException">A rule is bad; the message starts with the configuration key that holds it.</exception>
+    public static RouterRules FromConfiguration(IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return ConfigurationRouterRules.Parse(section);
     }
 
     /// <summary>Reads and parses a router.yaml file.</summary>
