@@ -1,0 +1,23 @@
+namespace MeshClient.Benchmarks.Http;
+
+/// <summary>
+/// An inner handler that completes asynchronously, as a socket does, with one ready response, after reading what
+/// SocketsHttpHandler reads from every request: the Host header, and the URI's host and path for the connection pool
+/// key and the request line.
+/// </summary>
+internal sealed class AsyncAnswer : HttpMessageHandler
+{
+    private readonly HttpResponseMessage _response;
+
+    public AsyncAnswer(HttpResponseMessage response) => _response = response;
+
+    public int Touched { get; private set; }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var uri = request.RequestUri!;
+        Touched += (request.Headers.Host?.Length ?? 0) + uri.IdnHost.Length + uri.PathAndQuery.Length;
+        await Task.Yield();
+        return _response;
+    }
+}
