@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using MeshClient.Cli.Output;
 using MeshClient.Registry;
+using MeshClient.Tests.Shared;
 
 namespace MeshClient.Cli.Tests.Commands;
 
@@ -10,45 +11,10 @@ internal static class MeshctlFixtures
     public const string ReviewsHost = "reviews.default.svc.cluster.local";
 
     /// <summary>The go-chassis seed's router.yaml, for reviews.</summary>
-    public const string SeedRouterYaml = """
-        router:
-          infra: cse
-        routeRule:
-          reviews:
-            - precedence: 2
-              route:
-              - tags:
-                  version: v1
-                weight: 40
-              - tags:
-                  version: v2
-                  debug: true
-                weight: 40
-              - tags:
-                  version: v3
-                weight: 20
-        """;
+    public const string SeedRouterYaml = SeedYaml.Router;
 
     /// <summary>The go-chassis seed's DestinationRule, for reviews.</summary>
-    public const string SeedDestinationRuleYaml = """
-        apiVersion: networking.istio.io/v1alpha3
-        kind: DestinationRule
-        metadata:
-          name: reviews
-        spec:
-          host: reviews
-          subsets:
-          - name: v1
-            labels:
-              version: v1
-          - name: v2
-            labels:
-              version: v2
-              debug: "true"
-          - name: v3
-            labels:
-              version: v3
-        """;
+    public const string SeedDestinationRuleYaml = SeedYaml.DestinationRule;
 
     /// <summary>
     /// reviews as Pilot sends it: the all-endpoints cluster and one cluster per subset, two endpoints each

@@ -1,5 +1,6 @@
 using MeshClient.DependencyInjection;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 
 namespace MeshClient.EndToEnd.Tests.Http;
 
@@ -11,45 +12,10 @@ internal static class Seed
     public const string ClusterV3 = "outbound|9080|v3|reviews.default.svc.cluster.local";
 
     /// <summary>The go-chassis route rule: 40% v1, 40% v2 with debug, 20% v3.</summary>
-    public const string Router = """
-        router:
-          infra: cse
-        routeRule:
-          reviews:
-            - precedence: 2
-              route:
-              - tags:
-                  version: v1
-                weight: 40
-              - tags:
-                  version: v2
-                  debug: true
-                weight: 40
-              - tags:
-                  version: v3
-                weight: 20
-        """;
+    public const string Router = SeedYaml.Router;
 
     /// <summary>The DestinationRule whose subsets carry the route rule's tags.</summary>
-    public const string DestinationRule = """
-        apiVersion: networking.istio.io/v1alpha3
-        kind: DestinationRule
-        metadata:
-          name: reviews
-        spec:
-          host: reviews
-          subsets:
-          - name: v1
-            labels:
-              version: v1
-          - name: v2
-            labels:
-              version: v2
-              debug: "true"
-          - name: v3
-            labels:
-              version: v3
-        """;
+    public const string DestinationRule = SeedYaml.DestinationRule;
 
     public static IReadOnlyList<FakeSubset> Subsets { get; } =
     [
