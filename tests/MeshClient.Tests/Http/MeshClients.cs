@@ -9,7 +9,7 @@ namespace MeshClient.Tests.Http;
 /// <summary>HttpClients whose handler is the mesh handler, built through the public console-app entry point.</summary>
 internal static class MeshClients
 {
-    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     public static HttpClient Create(
         MeshRouter router,
