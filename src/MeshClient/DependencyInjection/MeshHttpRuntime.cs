@@ -21,7 +21,7 @@ internal sealed class MeshHttpRuntime
     {
         Settings = MeshHttpSettings.FromOptions(options);
         _routing = Settings.Mode == MeshMode.Pilot ? routing() : null;
-        Outliers = Settings.OutlierDetection is { } outlierSettings ? new ServiceOutlierDetectors(outlierSettings, time) : null;
+        Outliers = ServiceOutlierDetectors.For(Settings.OutlierDetection, time);
         _metrics = metrics;
         _time = time;
         _loggerFactory = loggerFactory;

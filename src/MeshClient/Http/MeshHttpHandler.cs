@@ -55,7 +55,7 @@ public static class MeshHttpHandler
 
         var time = timeProvider ?? TimeProvider.System;
         var metrics = new MeshMetrics(router.Registry, meterFactory);
-        var outliers = settings.OutlierDetection is { } outlierSettings ? new ServiceOutlierDetectors(outlierSettings, time) : null;
+        var outliers = ServiceOutlierDetectors.For(settings.OutlierDetection, time);
         return new MeshRoutingHandler(router, settings, outliers, metrics, time, loggerFactory?.CreateLogger<MeshRoutingHandler>(), SharedRandomSource.Instance, owned: metrics)
         {
             InnerHandler = innerHandler ?? CreateDefaultInnerHandler(),

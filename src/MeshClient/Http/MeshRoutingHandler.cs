@@ -158,17 +158,8 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
     private static HashSet<EndpointAddress> EndpointAddresses(MeshService service)
     {
         var addresses = new HashSet<EndpointAddress>(EndpointAddressComparer.Instance);
-        if (service.AllEndpoints is { } all)
-        {
-            foreach (var endpoint in all.Endpoints)
-            {
-                addresses.Add(new EndpointAddress(endpoint.Address, endpoint.Port));
-            }
-
-            return addresses;
-        }
-
-        foreach (var cluster in service.Subsets.Values)
+        IEnumerable<MeshCluster> clusters = service.AllEndpoints is { } all ? [all] : service.Subsets.Values;
+        foreach (var cluster in clusters)
         {
             foreach (var endpoint in cluster.Endpoints)
             {

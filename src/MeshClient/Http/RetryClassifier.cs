@@ -26,7 +26,7 @@ internal static class RetryClassifier
         // Grpc.Net.Client sends unary and server-streaming requests as PushUnaryContent or LengthUnaryContent (one
         // request message, written again when serialized twice); other contents with a known length are replayable
         // too. Client and bidirectional streaming send a stream of messages: never replayable.
-        return content.GetType().Name.Contains("UnaryContent", StringComparison.Ordinal) || content.Headers.ContentLength is not null
+        return IsGrpcUnaryContent(content) || content.Headers.ContentLength is not null
             ? CallKind.GrpcUnary
             : CallKind.GrpcStreaming;
     }
@@ -41,8 +41,12 @@ internal static class RetryClassifier
         null => true,
         ByteArrayContent or ReadOnlyMemoryContent => true,
         MultipartContent parts => parts.All(IsReplayable),
-        _ => content.GetType().Name is { } name && (name.Contains("UnaryContent", StringComparison.Ordinal) || name == "JsonContent"),
+        _ => IsGrpcUnaryContent(content) || content.GetType().Name == "JsonContent",
     };
+
+    /// <summary>Grpc.Net.Client's PushUnaryContent or LengthUnaryContent: one message, written again when serialized twice.</summary>
+    private static bool IsGrpcUnaryContent(HttpContent content) =>
+        content.GetType().Name.Contains("UnaryContent", StringComparison.Ordinal);
 
     /// <summary>Whether a call of this kind and method may ever be retried; when not, the retry pipeline is skipped.</summary>
     public static bool MayEverRetry(CallKind kind, HttpMethod method, bool retryNonIdempotent) => kind switch

@@ -23,6 +23,10 @@ internal sealed class ServiceOutlierDetectors
 
     public OutlierDetectionSettings Settings { get; }
 
+    /// <summary>The detectors for <paramref name="settings"/>, or <see langword="null"/> when ejection is off.</summary>
+    public static ServiceOutlierDetectors? For(OutlierDetectionSettings? settings, TimeProvider time) =>
+        settings is null ? null : new ServiceOutlierDetectors(settings, time);
+
     /// <summary>The detector of a service, or <see langword="null"/> when none of its endpoints has failed yet.</summary>
     public OutlierDetector? Find(MeshService service)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
@@ -31,19 +30,7 @@ internal static class ConfigurationRouterRules
         private readonly List<string> _lines = [];
         private readonly List<string> _keys = [];
 
-        public string Text
-        {
-            get
-            {
-                var text = new StringBuilder();
-                foreach (var line in _lines)
-                {
-                    text.Append(line).Append('\n');
-                }
-
-                return text.ToString();
-            }
-        }
+        public string Text => string.Join('\n', _lines);
 
         public string KeyOfLine(int line) => _keys[Math.Clamp(line, 1, _keys.Count) - 1];
 

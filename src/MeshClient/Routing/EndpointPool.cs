@@ -50,7 +50,7 @@ internal sealed class EndpointPool
         }
 
         var candidates = selector.Candidates;
-        if (AllExcluded(service, candidates, filter))
+        if (FirstNotExcluded(service, candidates, filter) is not { } fallback)
         {
             // Every candidate is excluded (all ejected, or all tried): the strategy's own pick, so calls keep spreading
             // over all of them as the strategy would, rather than piling onto one.
@@ -68,30 +68,22 @@ internal sealed class EndpointPool
             }
         }
 
-        foreach (var other in candidates)
-        {
-            if (!filter.Excludes(service, other.Endpoint))
-            {
-                candidate = other;
-                return true;
-            }
-        }
-
-        candidate = first;
-        return false;
+        candidate = fallback;
+        return true;
     }
 
-    private static bool AllExcluded<TFilter>(MeshService service, EndpointCandidate[] candidates, TFilter filter)
+    /// <summary>The first candidate in order that the filter does not exclude, or <see langword="null"/> when it excludes all.</summary>
+    private static EndpointCandidate? FirstNotExcluded<TFilter>(MeshService service, EndpointCandidate[] candidates, TFilter filter)
         where TFilter : IEndpointFilter
     {
         foreach (var other in candidates)
         {
             if (!filter.Excludes(service, other.Endpoint))
             {
-                return false;
+                return other;
             }
         }
 
-        return true;
+        return null;
     }
 }
