@@ -1,22 +1,21 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using MeshClient.Registry;
 using MeshClient.Testing.Ads;
 using MeshClient.Testing.Hosting;
 using MeshClient.Testing.Recording;
 using MeshClient.Testing.Resources;
 using MeshClient.Xds.Protos.Discovery;
-using MeshClient.Xds.Transport;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshClient.Testing;
 
 /// <summary>
-/// An in-process fake Istio Pilot (istiod) for tests: serves the xDS v2 and v3 Aggregated Discovery Service over gRPC
-/// (HTTP/2 plaintext) on a loopback port, with clusters and endpoints the test sets, and records what clients send.
+/// An in-process fake Istio Pilot (istiod) for tests: serves the xDS v2 and v3 Aggregated Discovery Service through
+/// Grpc.AspNetCore on Kestrel (HTTP/2 plaintext) on a loopback port, with clusters and endpoints the test sets, and records what clients send.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -47,6 +46,9 @@ public sealed partial class FakePilot : IAsyncDisposable
 
     /// <summary>The v3 ClusterLoadAssignment (EDS) type URL.</summary>
     public const string EndpointTypeUrlV3 = XdsTypeUrls.EndpointsV3;
+
+    /// <summary>How long, in real time, StopAsync and RestartAsync let clients read the UNAVAILABLE status before closing connections.</summary>
+    internal static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(250);
 
     private readonly ILoggerFactory? _loggerFactory;
     private readonly ILogger _logger;
@@ -300,8 +302,9 @@ public sealed partial class FakePilot : IAsyncDisposable
         EndStreamsAsync(ActiveStreams(), reset ? StreamEndMode.Reset : StreamEndMode.Unavailable);
 
     /// <summary>
-    /// Ends every stream with UNAVAILABLE and stops listening: connections to <see cref="Address"/> are refused until
-    /// <see cref="RestartAsync"/>. Recorded requests and the served resources are kept.
+    /// Ends every stream with UNAVAILABLE, gives clients a moment (in real time) to read it, and stops listening:
+    /// connections to <see cref="Address"/> are refused until <see cref="RestartAsync"/>. Recorded requests and the
+    /// served resources are kept.
     /// </summary>
     /// <param name="cancellationToken">Cancels waiting to stop.</param>
     /// <returns>Completes when it no longer listens.</returns>
@@ -433,7 +436,7 @@ public sealed partial class FakePilot : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        var host = await KestrelAdsHost.StartAsync(_port, _loggerFactory, HandleAsync, cancellationToken);
+        var host = await KestrelAdsHost.StartAsync(_port, _loggerFactory, new AdsService(this), cancellationToken);
         _port = host.Port;
         lock (_streamsGate)
         {
@@ -460,52 +463,47 @@ public sealed partial class FakePilot : IAsyncDisposable
         }
 
         await EndStreamsAsync(streams, StreamEndMode.Stopping);
+        if (streams.Length > 0 && !_disposed)
+        {
+            // The status is on the wire, but a Grpc.Net.Client call that has not read it yet loses it when the
+            // connection closes (it reports "server closed the connection"): its request side is still open.
+            // A graceful server gives clients a moment, as FakePilot does here in real time.
+            await Task.Delay(StopGrace, TimeProvider.System);
+        }
+
         await host.DisposeAsync();
         Volatile.Write(ref _host, null);
         LogStopped(_logger, Address);
     }
 
-    private async Task HandleAsync(HttpContext context)
+    /// <summary>Serves one ADS call: refused (UNAVAILABLE, trailers-only) or run as an <see cref="AdsStream"/> until it ends.</summary>
+    internal async Task ServeAsync(string methodPath, IAsyncStreamReader<byte[]> requests, IServerStreamWriter<byte[]> responses, ServerCallContext context)
     {
-        var request = context.Request;
-        if (!HttpMethods.IsPost(request.Method))
-        {
-            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            return;
-        }
-
-        if (request.ContentType is not { } contentType || !contentType.StartsWith(GrpcServerStatus.ContentType, StringComparison.OrdinalIgnoreCase))
-        {
-            context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            return;
-        }
-
-        var path = request.Path.Value ?? string.Empty;
-        if (path is not (AdsMethodV2 or AdsMethodV3))
-        {
-            await GrpcServerStatus.EndAsync(context.Response, GrpcStatusCode.Unimplemented, $"FakePilot does not serve '{path}'; it serves {AdsMethodV3} and {AdsMethodV2}.");
-            return;
-        }
-
         AdsStream? stream = null;
         lock (_streamsGate)
         {
             if (_accepting && !_refuseConnections)
             {
-                stream = new AdsStream(this, context, ++_lastStreamId, path, _logger);
+                stream = new AdsStream(this, requests, responses, context, ++_lastStreamId, methodPath, _logger);
                 _streams.Add(stream);
             }
         }
 
         if (stream is null)
         {
-            LogStreamRefused(_logger, path);
-            await GrpcServerStatus.EndAsync(context.Response, GrpcStatusCode.Unavailable, "FakePilot refuses connections.");
-            return;
+            LogStreamRefused(_logger, methodPath);
+            throw new RpcException(new Status(StatusCode.Unavailable, "FakePilot refuses connections."));
         }
 
+        // A stream is complete once its response (the status trailers too) is on the wire, not when the handler
+        // returns: FakePilot waits for that before it stops the server, so clients see the status, not a reset.
+        context.GetHttpContext().Response.OnCompleted(() =>
+        {
+            stream.MarkCompleted();
+            return Task.CompletedTask;
+        });
         _streamCounter.Change(1);
-        LogStreamOpened(_logger, stream.Id, path);
+        LogStreamOpened(_logger, stream.Id, methodPath);
         try
         {
             await stream.RunAsync();
@@ -518,7 +516,6 @@ public sealed partial class FakePilot : IAsyncDisposable
             }
 
             _streamCounter.Change(-1);
-            stream.MarkCompleted();
             stream.Dispose();
         }
     }

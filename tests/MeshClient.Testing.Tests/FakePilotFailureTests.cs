@@ -33,7 +33,9 @@ public sealed class FakePilotFailureTests : FakePilotTestBase
 
         await Pilot.DropStreamsAsync(reset: true).WaitAsync(Timeout);
 
-        await Assert.ThrowsAnyAsync<IOException>(() => call.ReadMessageAsync());
+        var (status, message) = await call.ReadStatusAsync();
+        Assert.Equal(13, status);
+        Assert.Contains("reset the stream", message, StringComparison.Ordinal);
         await Pilot.WaitForConnectionCountAsync(0, Timeout);
     }
 
@@ -68,10 +70,12 @@ public sealed class FakePilotFailureTests : FakePilotTestBase
         var (call, _) = await OpenWithCdsAsync();
         var address = Pilot.Address;
 
+        // The client reads while the server stops, as a client does; the status arrives before the connection closes.
+        var end = call.ReadStatusAsync();
         await Pilot.StopAsync().WaitAsync(Timeout);
 
         Assert.False(Pilot.IsRunning);
-        var (status, message) = await call.ReadStatusAsync();
+        var (status, message) = await end;
         Assert.Equal(14, status);
         Assert.Contains("stopping", message);
         Assert.Equal(0, Pilot.ConnectedStreamCount);
@@ -93,9 +97,11 @@ public sealed class FakePilotFailureTests : FakePilotTestBase
         var (call, _) = await OpenWithCdsAsync();
         var port = Pilot.Address.Port;
 
+        // The client reads while the server stops, as a client does; the status arrives before the connection closes.
+        var end = call.ReadStatusAsync();
         await Pilot.RestartAsync().WaitAsync(Timeout);
 
-        Assert.Equal(14, (await call.ReadStatusAsync()).Status);
+        Assert.Equal(14, (await end).Status);
         Assert.Equal(port, Pilot.Address.Port);
         await OpenWithCdsAsync();
         await Pilot.WaitForConnectionCountAsync(1, Timeout);

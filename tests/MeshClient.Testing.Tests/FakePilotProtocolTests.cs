@@ -241,7 +241,7 @@ public sealed class FakePilotProtocolTests : FakePilotTestBase
         var (status, message) = await call.ReadStatusAsync();
 
         Assert.Equal(12, status);
-        Assert.Contains("DeltaAggregatedResources", message);
+        Assert.Contains("unimplemented", message, StringComparison.Ordinal);
     }
 
     [Fact]

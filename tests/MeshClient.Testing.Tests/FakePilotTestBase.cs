@@ -6,7 +6,7 @@ using XdsCluster = MeshClient.Xds.Protos.Cluster.Cluster;
 
 namespace MeshClient.Testing.Tests;
 
-/// <summary>Starts a FakePilot and an HTTP/2 client per test and disposes them, with the calls the test opened.</summary>
+/// <summary>Starts a FakePilot and an HTTP/2 connection per test and disposes them, with the calls the test opened.</summary>
 public abstract class FakePilotTestBase : IAsyncLifetime
 {
     private protected const string Reviews = "reviews.default.svc.cluster.local";
@@ -22,7 +22,7 @@ public abstract class FakePilotTestBase : IAsyncLifetime
 
     private protected FakePilot Pilot { get; private set; } = null!;
 
-    private protected HttpClient Client { get; } = AdsTestCall.CreateClient();
+    private protected SocketsHttpHandler Connection { get; } = AdsTestCall.CreateHandler();
 
     private protected virtual FakePilotOptions? Options => null;
 
@@ -36,12 +36,12 @@ public abstract class FakePilotTestBase : IAsyncLifetime
         }
 
         await Pilot.DisposeAsync();
-        Client.Dispose();
+        Connection.Dispose();
     }
 
-    private protected AdsTestCall Open(string methodPath = FakePilot.AdsMethodV3, HttpClient? client = null)
+    private protected AdsTestCall Open(string methodPath = FakePilot.AdsMethodV3)
     {
-        var call = AdsTestCall.Start(client ?? Client, Pilot.Address, methodPath);
+        var call = AdsTestCall.Start(Connection, Pilot.Address, methodPath);
         _calls.Add(call);
         return call;
     }

@@ -1,24 +1,25 @@
-using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Threading.Channels;
 using Google.Protobuf;
+using Grpc.Core;
 using MeshClient.Testing.Resources;
 using MeshClient.Xds.Protos.Discovery;
-using MeshClient.Xds.Transport;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Testing.Ads;
 
 /// <summary>
-/// One ADS stream (one gRPC call) on the server side, behaving like Pilot: the first request must carry a parseable
-/// node id; stale nonces and NACKs are not answered; an ACK is answered only when the subscribed names changed.
-/// Requests are read by <see cref="RunAsync"/>; responses are written, in order, by one writer loop.
+/// One ADS stream (one Grpc.AspNetCore call) on the server side, behaving like Pilot: the first request must carry a
+/// parseable node id; stale nonces and NACKs are not answered; an ACK is answered only when the subscribed names
+/// changed. Requests are read by <see cref="RunAsync"/>; responses are written, in order, by one writer loop. The
+/// call's messages are bytes (pass-through marshallers): requests are parsed here, responses serialized here.
 /// </summary>
 internal sealed partial class AdsStream : IDisposable
 {
     private readonly FakePilot _pilot;
-    private readonly HttpContext _context;
+    private readonly IAsyncStreamReader<byte[]> _requests;
+    private readonly IServerStreamWriter<byte[]> _responses;
+    private readonly ServerCallContext _context;
     private readonly ILogger _logger;
     private readonly Channel<OutboundItem> _outbound = Channel.CreateUnbounded<OutboundItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _end = new();
@@ -28,9 +29,18 @@ internal sealed partial class AdsStream : IDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _endMode;
 
-    public AdsStream(FakePilot pilot, HttpContext context, int id, string methodPath, ILogger logger)
+    public AdsStream(
+        FakePilot pilot,
+        IAsyncStreamReader<byte[]> requests,
+        IServerStreamWriter<byte[]> responses,
+        ServerCallContext context,
+        int id,
+        string methodPath,
+        ILogger logger)
     {
         _pilot = pilot;
+        _requests = requests;
+        _responses = responses;
         _context = context;
         Id = id;
         MethodPath = methodPath;
@@ -43,7 +53,7 @@ internal sealed partial class AdsStream : IDisposable
     /// <summary>The gRPC method path the stream was opened on.</summary>
     public string MethodPath { get; }
 
-    /// <summary>Completes after the stream's handler has returned.</summary>
+    /// <summary>Completes after the stream's response has been sent whole (or the stream was reset).</summary>
     public Task Completion => _completion.Task;
 
     private StreamEndMode EndMode => (StreamEndMode)Volatile.Read(ref _endMode);
@@ -62,7 +72,7 @@ internal sealed partial class AdsStream : IDisposable
         }
     }
 
-    /// <summary>Marks the stream as finished (called by FakePilot after it stopped counting it).</summary>
+    /// <summary>Marks the stream as finished (called by FakePilot once the response is complete).</summary>
     public void MarkCompleted() => _completion.TrySetResult();
 
     /// <summary>Queues a response for every type the stream subscribed to, cluster types first.</summary>
@@ -101,15 +111,17 @@ internal sealed partial class AdsStream : IDisposable
         return item.Done;
     }
 
-    /// <summary>Serves the stream until the client ends it, it fails, or FakePilot ends it.</summary>
+    /// <summary>
+    /// Serves the stream until the client ends it, it fails, or FakePilot ends it; then sets the call's status (sent
+    /// as trailers, or trailers-only when nothing was sent) or resets the HTTP/2 stream.
+    /// </summary>
     public async Task RunAsync()
     {
-        _context.Response.ContentType = GrpcServerStatus.ContentType;
-        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(_context.RequestAborted, _end.Token);
+        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(_context.CancellationToken, _end.Token);
         using var writerCts = CancellationTokenSource.CreateLinkedTokenSource(streamCts.Token);
         var writer = WriteLoopAsync(streamCts, writerCts.Token);
         var outcome = await ReadLoopAsync(streamCts.Token);
-        if (outcome.Status == GrpcStatusCode.OK && EndMode == StreamEndMode.None)
+        if (outcome.Status == StatusCode.OK && EndMode == StreamEndMode.None)
         {
             // The client half-closed: send what is queued, then end with OK.
             _outbound.Writer.TryComplete();
@@ -130,32 +142,24 @@ internal sealed partial class AdsStream : IDisposable
         {
             case StreamEndMode.Reset:
                 LogStreamEnded(_logger, Id, "reset");
-                _context.Abort();
+                _context.GetHttpContext().Abort();
                 return;
             case StreamEndMode.Unavailable:
-                outcome = new ReadOutcome(GrpcStatusCode.Unavailable, "FakePilot dropped the stream.");
+                outcome = new ReadOutcome(StatusCode.Unavailable, "FakePilot dropped the stream.");
                 break;
             case StreamEndMode.Stopping:
-                outcome = new ReadOutcome(GrpcStatusCode.Unavailable, "FakePilot is stopping.");
+                outcome = new ReadOutcome(StatusCode.Unavailable, "FakePilot is stopping.");
                 break;
         }
 
-        if (outcome.ClientGone || !writerHealthy || _context.RequestAborted.IsCancellationRequested)
+        if (outcome.ClientGone || !writerHealthy || _context.CancellationToken.IsCancellationRequested)
         {
             LogStreamEnded(_logger, Id, "client gone");
             return;
         }
 
         LogStreamEnded(_logger, Id, outcome.Status.ToString());
-        try
-        {
-            // Send the status now, so that it is on the wire before FakePilot stops the server.
-            await GrpcServerStatus.EndAsync(_context.Response, outcome.Status, outcome.Message);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
-        {
-            LogWriteFailed(_logger, Id, ex.Message);
-        }
+        _context.Status = new Status(outcome.Status, outcome.Message ?? string.Empty);
     }
 
     /// <inheritdoc />
@@ -168,20 +172,19 @@ internal sealed partial class AdsStream : IDisposable
         {
             while (true)
             {
-                var bytes = await GrpcMessageFraming.ReadMessageAsync(_context.Request.Body, GrpcMessageFraming.DefaultMaxReceiveMessageSize, cancellationToken);
-                if (bytes is null)
+                if (!await _requests.MoveNext(cancellationToken))
                 {
-                    return new ReadOutcome(GrpcStatusCode.OK, null);
+                    return new ReadOutcome(StatusCode.OK, null);
                 }
 
                 DiscoveryRequest request;
                 try
                 {
-                    request = DiscoveryRequest.Parser.ParseFrom(bytes);
+                    request = DiscoveryRequest.Parser.ParseFrom(_requests.Current);
                 }
                 catch (InvalidProtocolBufferException ex)
                 {
-                    return new ReadOutcome(GrpcStatusCode.Internal, "Failed to deserialize the DiscoveryRequest: " + ex.Message);
+                    return new ReadOutcome(StatusCode.Internal, "Failed to deserialize the DiscoveryRequest: " + ex.Message);
                 }
 
                 if (first)
@@ -192,21 +195,22 @@ internal sealed partial class AdsStream : IDisposable
                     {
                         _pilot.RecordRequest(this, request, isAck: false, isStale: false);
                         LogStreamRejected(_logger, Id, problem);
-                        return new ReadOutcome(GrpcStatusCode.InvalidArgument, problem);
+                        return new ReadOutcome(StatusCode.InvalidArgument, problem);
                     }
                 }
 
                 Handle(request);
             }
         }
-        catch (GrpcCallException ex)
+        catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
         {
-            return new ReadOutcome(ex.StatusCode, ex.Detail);
+            // Grpc.AspNetCore could not read a message (a broken frame, a compressed message without an encoding).
+            return new ReadOutcome(ex.StatusCode, ex.Status.Detail);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException or BadHttpRequestException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or RpcException or InvalidOperationException)
         {
             // Either FakePilot ends the stream (the end mode says how) or the client went away.
-            return new ReadOutcome(GrpcStatusCode.Cancelled, null, ClientGone: EndMode == StreamEndMode.None);
+            return new ReadOutcome(StatusCode.Cancelled, null, ClientGone: EndMode == StreamEndMode.None);
         }
     }
 
@@ -321,11 +325,7 @@ internal sealed partial class AdsStream : IDisposable
 
         if (item.Kind == OutboundKind.RawMessage)
         {
-            var frame = new byte[GrpcMessageFraming.HeaderSize + item.Message.Length];
-            BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1, 4), (uint)item.Message.Length);
-            item.Message.Span.CopyTo(frame.AsSpan(GrpcMessageFraming.HeaderSize));
-            await _context.Response.Body.WriteAsync(frame, cancellationToken);
-            await _context.Response.Body.FlushAsync(cancellationToken);
+            await _responses.WriteAsync(item.Message.ToArray(), cancellationToken);
             return;
         }
 
@@ -354,7 +354,7 @@ internal sealed partial class AdsStream : IDisposable
 
         var response = new DiscoveryResponse { VersionInfo = version, TypeUrl = item.TypeUrl, Nonce = nonce };
         response.Resources.AddRange(content.Resources);
-        await GrpcMessageFraming.WriteMessageAsync(_context.Response.Body, response, cancellationToken);
+        await _responses.WriteAsync(response.ToByteArray(), cancellationToken);
         var recorded = _pilot.RecordResponse(Id, item.TypeUrl, version, nonce, content.Names);
         LogResponseSent(_logger, Id, recorded.ToString());
     }
@@ -402,5 +402,5 @@ internal sealed partial class AdsStream : IDisposable
         public string? LatestVersion { get; set; }
     }
 
-    private readonly record struct ReadOutcome(GrpcStatusCode Status, string? Message, bool ClientGone = false);
+    private readonly record struct ReadOutcome(StatusCode Status, string? Message, bool ClientGone = false);
 }

@@ -1,9 +1,10 @@
 using System.Net;
+using Grpc.AspNetCore.Server.Model;
+using MeshClient.Testing.Ads;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +15,8 @@ using Microsoft.Extensions.Logging;
 namespace MeshClient.Testing.Hosting;
 
 /// <summary>
-/// A minimal Kestrel server on 127.0.0.1 that speaks HTTP/2 only (plaintext, prior knowledge) and passes every
-/// request to one handler. Stopping it closes the listening socket, so connections are refused.
+/// A minimal Kestrel server on 127.0.0.1 that speaks HTTP/2 only (plaintext, prior knowledge) and serves the ADS
+/// methods through Grpc.AspNetCore. Stopping it closes the listening socket, so connections are refused.
 /// </summary>
 internal sealed class KestrelAdsHost : IAsyncDisposable
 {
@@ -33,10 +34,10 @@ internal sealed class KestrelAdsHost : IAsyncDisposable
 
     /// <summary>Starts listening.</summary>
     /// <param name="port">The port; 0 picks a free one.</param>
-    /// <param name="loggerFactory">Where Kestrel logs, or <see langword="null"/> for nowhere.</param>
-    /// <param name="handler">Handles every request.</param>
+    /// <param name="loggerFactory">Where Kestrel and Grpc.AspNetCore log, or <see langword="null"/> for nowhere.</param>
+    /// <param name="service">Serves the ADS calls.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<KestrelAdsHost> StartAsync(int port, ILoggerFactory? loggerFactory, RequestDelegate handler, CancellationToken cancellationToken)
+    public static async Task<KestrelAdsHost> StartAsync(int port, ILoggerFactory? loggerFactory, AdsService service, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
@@ -48,13 +49,22 @@ internal sealed class KestrelAdsHost : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddGrpc(options =>
+        {
+            // As Pilot: no limit on what it sends, requests as large as a client may send them.
+            options.MaxSendMessageSize = null;
+            options.MaxReceiveMessageSize = null;
+            options.EnableDetailedErrors = true;
+        });
+        builder.Services.AddSingleton(service);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<AdsService>, AdsServiceMethods>());
         if (loggerFactory is not null)
         {
             builder.Services.Replace(ServiceDescriptor.Singleton(loggerFactory));
         }
 
         var app = builder.Build();
-        app.Run(handler);
+        app.MapGrpcService<AdsService>();
         try
         {
             await app.StartAsync(cancellationToken);

@@ -1,9 +1,11 @@
+using Grpc.Core;
+
 namespace MeshClient.Xds.Transport;
 
 /// <summary>A gRPC call ended with a status other than OK, or the transport under it failed.</summary>
 internal sealed class GrpcCallException : Exception
 {
-    public GrpcCallException(GrpcStatusCode statusCode, string? detail, Exception? innerException = null)
+    public GrpcCallException(StatusCode statusCode, string? detail, Exception? innerException = null)
         : base($"gRPC call failed: {statusCode} ({(int)statusCode}){(string.IsNullOrEmpty(detail) ? string.Empty : ": " + detail)}", innerException)
     {
         StatusCode = statusCode;
@@ -11,8 +13,15 @@ internal sealed class GrpcCallException : Exception
     }
 
     /// <summary>The call's status.</summary>
-    public GrpcStatusCode StatusCode { get; }
+    public StatusCode StatusCode { get; }
 
-    /// <summary>The status message (grpc-message, percent-decoded), or empty.</summary>
+    /// <summary>The status message (grpc-message, decoded), or empty.</summary>
     public string Detail { get; }
+
+    /// <summary>The status Grpc.Net.Client reports (the server's status, or the one it derived from a transport failure).</summary>
+    public static GrpcCallException From(RpcException exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        return new GrpcCallException(exception.StatusCode, exception.Status.Detail, exception);
+    }
 }

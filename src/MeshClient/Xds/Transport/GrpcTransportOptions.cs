@@ -9,6 +9,9 @@ internal sealed class GrpcTransportOptions
     /// <summary>The default time to wait for a ping's acknowledgement before the connection is closed: 10 seconds.</summary>
     public static readonly TimeSpan DefaultKeepAlivePingTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The default maximum size of a received message: 64 MiB.</summary>
+    public const int DefaultMaxReceiveMessageSize = 64 * 1024 * 1024;
+
     /// <summary>The default time to establish a connection: 10 seconds.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
@@ -19,7 +22,7 @@ internal sealed class GrpcTransportOptions
     public required Uri Address { get; init; }
 
     /// <summary>The largest response message accepted; a larger one fails the call with ResourceExhausted.</summary>
-    public int MaxReceiveMessageSize { get; init; } = GrpcMessageFraming.DefaultMaxReceiveMessageSize;
+    public int MaxReceiveMessageSize { get; init; } = DefaultMaxReceiveMessageSize;
 
     /// <summary>Idle time after which an HTTP/2 PING is sent (at least 1 s, or <see cref="Timeout.InfiniteTimeSpan"/> for none).</summary>
     public TimeSpan KeepAlivePingDelay { get; init; } = DefaultKeepAlivePingDelay;
@@ -32,12 +35,15 @@ internal sealed class GrpcTransportOptions
 
     /// <summary>
     /// The deadline of each call, counted from its start, or <see langword="null"/> for none (the default: an ADS
-    /// stream lives as long as the connection). Sent as <c>grpc-timeout</c>; when it passes the call is reset and fails
-    /// with DeadlineExceeded.
+    /// stream lives as long as the connection). Grpc.Net.Client sends it as <c>grpc-timeout</c>; when it passes the call
+    /// is cancelled and fails with DeadlineExceeded.
     /// </summary>
     public TimeSpan? Deadline { get; init; }
 
-    /// <summary>The clock of call deadlines.</summary>
+    /// <summary>
+    /// The clock a call's deadline is counted from (Grpc.Net.Client then times it on the system clock, so a deadline
+    /// needs this to be the system clock).
+    /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>

@@ -1,29 +1,40 @@
-using System.Reflection;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Grpc.Core;
+using Grpc.Net.Client;
+using MeshClient.Xds.Protos.Discovery;
+using AdsV2 = MeshClient.Xds.Protos.Discovery.V2.AggregatedDiscoveryService;
+using AdsV3 = MeshClient.Xds.Protos.Discovery.V3.AggregatedDiscoveryService;
 
 namespace MeshClient.Xds.Transport;
 
 /// <summary>
-/// The built-in gRPC transport: gRPC over HTTP/2 on one <see cref="SocketsHttpHandler"/>, that is one long-lived
-/// HTTP/2 connection shared by all calls, kept alive with PING frames. Plaintext addresses (grpc://, http://) use
-/// HTTP/2 with prior knowledge; https:// negotiates h2 by ALPN.
+/// The built-in gRPC transport: the generated v2 and v3 ADS clients on one Grpc.Net.Client <see cref="GrpcChannel"/>
+/// over one <see cref="SocketsHttpHandler"/>, that is one long-lived HTTP/2 connection kept alive with PING frames.
+/// Plaintext addresses (grpc://, http://) use HTTP/2 with prior knowledge (h2c); https:// uses TLS and ALPN.
 /// </summary>
 /// <remarks>
-/// Calls go through <see cref="HttpMessageInvoker"/> (the base of HttpClient, without its buffering, timeout and
-/// default headers): SendAsync returns once the response headers arrive, as HttpClient with
-/// <see cref="HttpCompletionOption.ResponseHeadersRead"/> does, and the call's token keeps reaching the HTTP/2 stream
-/// for the whole call, so cancelling it resets the stream.
+/// Grpc.Net.Client's own client-side balancer is turned off for this channel: Pilot is one address, the connection is
+/// the handler's, and reconnecting is the ADS client's job (with its backoff on its clock), not a subchannel's.
 /// </remarks>
 internal sealed class HttpGrpcTransport : IGrpcTransport
 {
-    /// <summary>The user-agent of every call, such as <c>meshclient-dotnet/0.1.0</c>.</summary>
-    public static readonly string UserAgent = "meshclient-dotnet/" + FormatVersion(typeof(HttpGrpcTransport).Assembly.GetName().Version);
+    /// <summary>The v3 ADS method path, from the generated service.</summary>
+    public static readonly string AdsMethodV3 = MethodPath(AdsV3.Descriptor);
+
+    /// <summary>The v2 ADS method path, from the generated service.</summary>
+    public static readonly string AdsMethodV2 = MethodPath(AdsV2.Descriptor);
+
+    // Grpc.Net.Client reads this SocketsHttpHandler property (as Microsoft.Extensions.ServiceDiscovery sets it) and
+    // then leaves connecting to the handler instead of running its own balancer.
+    private const string LoadBalancingDisabledProperty = "__GrpcLoadBalancingDisabled";
 
     private readonly GrpcTransportOptions _options;
-    private readonly HttpMessageInvoker _invoker;
+    private readonly GrpcChannel _channel;
+    private readonly AdsV3.AggregatedDiscoveryServiceClient _v3;
+    private readonly AdsV2.AggregatedDiscoveryServiceClient _v2;
 
-    // Cancelled by DisposeAsync: every running call resets its stream (disposing the handler alone leaves active
-    // HTTP/2 streams open).
+    // Cancelled by DisposeAsync: every running call is cancelled (it fails with Cancelled) before the channel goes.
     private readonly CancellationTokenSource _disposing = new();
     private int _disposed;
 
@@ -34,16 +45,25 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         ArgumentNullException.ThrowIfNull(options);
         Address = options.Validate();
         _options = options;
-        _invoker = options.HttpMessageHandler is { } handler
-            ? new HttpMessageInvoker(handler, disposeHandler: false)
-            : new HttpMessageInvoker(CreateHandler(options), disposeHandler: true);
+        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+        {
+            HttpHandler = options.HttpMessageHandler ?? CreateHandler(options),
+            DisposeHttpClient = options.HttpMessageHandler is null,
+            Credentials = Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+            MaxReceiveMessageSize = options.MaxReceiveMessageSize,
+            MaxSendMessageSize = null,
+        });
+        _v3 = new AdsV3.AggregatedDiscoveryServiceClient(_channel);
+        _v2 = new AdsV2.AggregatedDiscoveryServiceClient(_channel);
     }
 
     /// <summary>The HTTP address calls go to: the configured address with grpc:// read as http://.</summary>
     public Uri Address { get; }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException"><paramref name="methodPath"/> does not start with '/'.</exception>
+    /// <remarks>It serves the ADS methods (<see cref="AdsMethodV3"/>, <see cref="AdsMethodV2"/>) of DiscoveryRequest and DiscoveryResponse.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="methodPath"/> is not an ADS method.</exception>
+    /// <exception cref="NotSupportedException">The message types are not DiscoveryRequest and DiscoveryResponse.</exception>
     public IGrpcDuplexCall<TRequest, TResponse> StartDuplexStreaming<TRequest, TResponse>(
         string methodPath,
         MessageParser<TResponse> responseParser,
@@ -54,16 +74,32 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         ArgumentException.ThrowIfNullOrEmpty(methodPath);
         ArgumentNullException.ThrowIfNull(responseParser);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (methodPath[0] != '/')
+        if (typeof(TRequest) != typeof(DiscoveryRequest) || typeof(TResponse) != typeof(DiscoveryResponse))
         {
-            throw new ArgumentException($"The gRPC method path '{methodPath}' must start with '/', as in /package.Service/Method.", nameof(methodPath));
+            throw new NotSupportedException(
+                $"The gRPC transport streams DiscoveryRequest to DiscoveryResponse (ADS); it cannot call {typeof(TRequest).Name} to {typeof(TResponse).Name}.");
         }
 
-        return new HttpGrpcDuplexCall<TRequest, TResponse>(
-            _invoker, new Uri(Address, methodPath), UserAgent, responseParser, _options, _disposing.Token, cancellationToken);
+        if (methodPath != AdsMethodV3 && methodPath != AdsMethodV2)
+        {
+            throw new ArgumentException($"'{methodPath}' is not an ADS method; the transport calls {AdsMethodV3} and {AdsMethodV2}.", nameof(methodPath));
+        }
+
+        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        try
+        {
+            var callOptions = new CallOptions(deadline: Deadline(), cancellationToken: cancellation.Token);
+            var call = methodPath == AdsMethodV3 ? _v3.StreamAggregatedResources(callOptions) : _v2.StreamAggregatedResources(callOptions);
+            return (IGrpcDuplexCall<TRequest, TResponse>)(object)new GrpcNetDuplexCall<DiscoveryRequest, DiscoveryResponse>(call, cancellation);
+        }
+        catch
+        {
+            cancellation.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Resets the calls still running (they fail with Cancelled) and closes the connection.</summary>
+    /// <summary>Cancels the calls still running (they fail with Cancelled) and closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -72,7 +108,7 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         }
 
         await _disposing.CancelAsync().ConfigureAwait(false);
-        _invoker.Dispose();
+        _channel.Dispose();
         _disposing.Dispose();
     }
 
@@ -80,7 +116,7 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     internal static SocketsHttpHandler CreateHandler(GrpcTransportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new SocketsHttpHandler
+        var handler = new SocketsHttpHandler
         {
             KeepAlivePingDelay = options.KeepAlivePingDelay,
             KeepAlivePingTimeout = options.KeepAlivePingTimeout,
@@ -98,8 +134,13 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             UseProxy = false,
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
+        handler.Properties[LoadBalancingDisabledProperty] = true;
+        return handler;
     }
 
-    private static string FormatVersion(Version? version) =>
-        version is null ? "0.0.0" : version.ToString(3);
+    private static string MethodPath(ServiceDescriptor service) => $"/{service.FullName}/{service.Methods.Single().Name}";
+
+    /// <summary>The call's deadline, counted from now on <see cref="GrpcTransportOptions.TimeProvider"/>; Grpc.Net.Client enforces it.</summary>
+    private DateTime? Deadline() =>
+        _options.Deadline is { } deadline ? _options.TimeProvider.GetUtcNow().UtcDateTime + deadline : null;
 }

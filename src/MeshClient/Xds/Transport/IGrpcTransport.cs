@@ -3,8 +3,8 @@ using Google.Protobuf;
 namespace MeshClient.Xds.Transport;
 
 /// <summary>
-/// The one seam between MeshClient and a gRPC implementation. The built-in implementation speaks gRPC over HTTP/2
-/// with HttpClient; a Grpc.Net.Client-based one could replace it without changes elsewhere.
+/// The one seam between the ADS protocol and gRPC. The built-in implementation, <see cref="HttpGrpcTransport"/>, runs
+/// the generated ADS clients on Grpc.Net.Client; tests replace it with an in-memory fake.
 /// </summary>
 internal interface IGrpcTransport : IAsyncDisposable
 {

@@ -1,43 +1,40 @@
-using Google.Protobuf.WellKnownTypes;
-using MeshClient.Testing;
+using Grpc.Core;
+using MeshClient.Xds.Protos.Discovery;
 using MeshClient.Xds.Transport;
-using static MeshClient.Tests.Xds.Transport.GrpcServerCalls;
+using static MeshClient.Tests.Xds.Transport.GrpcTestServer;
 
 namespace MeshClient.Tests.Xds.Transport;
 
 /// <summary>
-/// Cancellation, disposal and deadlines reset the HTTP/2 stream: the server sees RequestAborted. The deadline runs on
-/// <see cref="ManualTimeProvider"/> (the transport arms it through GrpcTransportOptions.TimeProvider), so the test moves
-/// the clock instead of waiting for a real timeout, and checks the grpc-timeout header the server received.
+/// Cancellation, disposal and deadlines end the call on both sides: the client fails with the matching status and the
+/// server sees the call cancelled (the HTTP/2 stream reset).
 /// </summary>
 public sealed class HttpGrpcTransportCancellationTests
 {
-    private const string Method = "/test.Echo/Chat";
-
     [Fact]
     public async Task Cancelling_the_call_token_resets_the_stream()
     {
         var firstRequest = NewSignal<string>();
         var aborted = NewSignal();
-        await using var server = await GrpcTestServer.StartAsync(async context =>
+        await using var server = await StartAsync(async (requests, _, context) =>
         {
-            await context.StartResponseAsync();
-            firstRequest.TrySetResult((await context.ReadRequestAsync(StringValue.Parser))!.Value);
-            await context.WaitForAbortAsync(aborted);
+            firstRequest.TrySetResult((await ReadRequestAsync(requests))!.TypeUrl);
+            await WaitForAbortAsync(context, aborted);
         });
         await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address });
         using var cancellation = new CancellationTokenSource();
-        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, cancellation.Token);
+        await using var call = transport.StartAds(cancellation.Token);
 
-        await call.WriteBoundedAsync(new StringValue { Value = "subscribe" });
+        await call.WriteBoundedAsync(new DiscoveryRequest { TypeUrl = "subscribe" });
         Assert.Equal("subscribe", await firstRequest.Task.WaitAsync(Bound));
         var read = call.ReadBoundedAsync();
         await cancellation.CancelAsync();
 
         await aborted.Task.WaitAsync(Bound);
         var failure = await Assert.ThrowsAsync<GrpcCallException>(() => read);
-        Assert.Equal(GrpcStatusCode.Cancelled, failure.StatusCode);
-        Assert.Same(failure, await Assert.ThrowsAsync<GrpcCallException>(() => call.WriteBoundedAsync(new StringValue())));
+        Assert.Equal(StatusCode.Cancelled, failure.StatusCode);
+        var write = await Assert.ThrowsAsync<GrpcCallException>(() => call.WriteBoundedAsync(new DiscoveryRequest()));
+        Assert.Equal(StatusCode.Cancelled, write.StatusCode);
     }
 
     [Fact]
@@ -45,14 +42,13 @@ public sealed class HttpGrpcTransportCancellationTests
     {
         var started = NewSignal();
         var aborted = NewSignal();
-        await using var server = await GrpcTestServer.StartAsync(async context =>
+        await using var server = await StartAsync(async (_, _, context) =>
         {
-            await context.StartResponseAsync();
             started.TrySetResult();
-            await context.WaitForAbortAsync(aborted);
+            await WaitForAbortAsync(context, aborted);
         });
         await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address });
-        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, CancellationToken.None);
+        await using var call = transport.StartAds();
         using var readCancellation = new CancellationTokenSource();
         await started.Task.WaitAsync(Bound);
 
@@ -60,149 +56,100 @@ public sealed class HttpGrpcTransportCancellationTests
         await readCancellation.CancelAsync();
 
         var failure = await Assert.ThrowsAsync<GrpcCallException>(() => read.WaitAsync(Bound));
-        Assert.Equal(GrpcStatusCode.Cancelled, failure.StatusCode);
+        Assert.Equal(StatusCode.Cancelled, failure.StatusCode);
         await aborted.Task.WaitAsync(Bound);
     }
 
     [Fact]
     public async Task Disposing_a_running_call_resets_the_stream()
     {
-        var pong = NewSignal();
         var aborted = NewSignal();
-        await using var server = await GrpcTestServer.StartAsync(async context =>
+        await using var server = await StartAsync(async (requests, responses, context) =>
         {
-            await context.StartResponseAsync();
-            await context.ReadRequestAsync(StringValue.Parser);
-            await context.WriteResponseAsync(new StringValue { Value = "pong" });
-            await context.WaitForAbortAsync(aborted);
+            await ReadRequestAsync(requests);
+            await WriteAsync(responses, new DiscoveryResponse { Nonce = "pong" });
+            await WaitForAbortAsync(context, aborted);
         });
         await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address });
-        var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, CancellationToken.None);
+        var call = transport.StartAds();
+        await call.WriteBoundedAsync(new DiscoveryRequest());
+        Assert.Equal("pong", (await call.ReadBoundedAsync())!.Nonce);
 
-        await call.WriteBoundedAsync(new StringValue { Value = "ping" });
-        Assert.Equal("pong", (await call.ReadBoundedAsync())?.Value);
-        await call.DisposeAsync().AsTask().WaitAsync(Bound);
+        await call.DisposeAsync();
 
         await aborted.Task.WaitAsync(Bound);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => call.ReadBoundedAsync());
     }
 
     [Fact]
-    public async Task Deadline_is_sent_as_grpc_timeout_and_its_expiry_is_DeadlineExceeded()
+    public async Task Deadline_reaches_the_server_and_its_expiry_is_DeadlineExceeded()
     {
-        var time = new ManualTimeProvider();
-        var grpcTimeout = NewSignal<string>();
+        var deadline = NewSignal<DateTime>();
         var aborted = NewSignal();
-        await using var server = await GrpcTestServer.StartAsync(async context =>
+        await using var server = await StartAsync(async (_, _, context) =>
         {
-            grpcTimeout.TrySetResult(context.Request.Headers["grpc-timeout"].ToString());
-            await context.StartResponseAsync();
-
-            // A server that never answers.
-            await context.WaitForAbortAsync(aborted);
+            deadline.TrySetResult(context.Deadline);
+            await WaitForAbortAsync(context, aborted);
         });
-        await using var transport = new HttpGrpcTransport(new GrpcTransportOptions
-        {
-            Address = server.Address,
-            Deadline = TimeSpan.FromSeconds(5),
-            TimeProvider = time,
-        });
-        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, CancellationToken.None);
+        await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address, Deadline = TimeSpan.FromSeconds(1) });
+        var started = TimeProvider.System.GetUtcNow().UtcDateTime;
+        await using var call = transport.StartAds();
 
-        Assert.Equal("5S", await grpcTimeout.Task.WaitAsync(Bound));
-        var read = call.ReadBoundedAsync();
-        time.Advance(TimeSpan.FromSeconds(4));
-        Assert.False(read.IsCompleted);
-        time.Advance(TimeSpan.FromSeconds(1));
+        var failure = await call.ReadFailureAsync();
 
-        var failure = await Assert.ThrowsAsync<GrpcCallException>(() => read);
-        Assert.Equal(GrpcStatusCode.DeadlineExceeded, failure.StatusCode);
-        Assert.Contains("deadline of 5 s", failure.Detail);
+        Assert.Equal(StatusCode.DeadlineExceeded, failure.StatusCode);
+        var serverDeadline = await deadline.Task.WaitAsync(Bound);
+        Assert.InRange(serverDeadline, started.AddSeconds(0.5), started.AddSeconds(1.5));
         await aborted.Task.WaitAsync(Bound);
     }
 
     [Fact]
-    public async Task Fractional_deadline_is_sent_in_a_finer_unit()
+    public async Task Without_a_deadline_the_server_sees_none()
     {
-        var grpcTimeout = NewSignal<string>();
-        await using var server = await GrpcTestServer.StartAsync(async context =>
+        var deadline = NewSignal<DateTime>();
+        await using var server = await StartAsync((_, _, context) =>
         {
-            grpcTimeout.TrySetResult(context.Request.Headers["grpc-timeout"].ToString());
-            await context.StartResponseAsync();
-            context.EndWithStatus(GrpcStatusCode.OK);
-        });
-        await using var transport = new HttpGrpcTransport(new GrpcTransportOptions
-        {
-            Address = server.Address,
-            Deadline = TimeSpan.FromMilliseconds(1500),
-            TimeProvider = new ManualTimeProvider(),
-        });
-        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, CancellationToken.None);
-
-        Assert.Null(await call.ReadBoundedAsync());
-        Assert.Equal("1500m", await grpcTimeout.Task.WaitAsync(Bound));
-    }
-
-    [Fact]
-    public async Task Call_started_with_a_cancelled_token_fails_as_Cancelled_without_reaching_the_server()
-    {
-        var reached = 0;
-        await using var server = await GrpcTestServer.StartAsync(context =>
-        {
-            Interlocked.Increment(ref reached);
+            deadline.TrySetResult(context.Deadline);
             return Task.CompletedTask;
         });
         await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address });
-        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, new CancellationToken(canceled: true));
+        await using var call = transport.StartAds();
 
-        Assert.Equal(GrpcStatusCode.Cancelled, (await call.ReadFailureAsync()).StatusCode);
-        Assert.Equal(0, Volatile.Read(ref reached));
+        Assert.Null(await call.ReadBoundedAsync());
+        Assert.Equal(DateTime.MaxValue, await deadline.Task.WaitAsync(Bound));
     }
 
     [Fact]
-    public async Task Cancelling_a_write_cancels_the_call_and_resets_the_stream()
+    public async Task Call_started_with_a_cancelled_token_fails_as_Cancelled()
     {
-        var started = NewSignal();
-        var aborted = NewSignal();
-        await using var server = await GrpcTestServer.StartAsync(async context =>
-        {
-            await context.StartResponseAsync();
-            started.TrySetResult();
-            await context.WaitForAbortAsync(aborted);
-        });
+        await using var server = await StartAsync((_, _, _) => Task.CompletedTask);
         await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address });
-        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, CancellationToken.None);
-        await started.Task.WaitAsync(Bound);
+        await using var call = transport.StartAds(new CancellationToken(canceled: true));
 
-        var failure = await Assert.ThrowsAsync<GrpcCallException>(
-            () => call.WriteAsync(new StringValue { Value = "never sent" }, new CancellationToken(canceled: true)).WaitAsync(Bound));
+        var failure = await call.ReadFailureAsync();
 
-        Assert.Equal(GrpcStatusCode.Cancelled, failure.StatusCode);
-        await aborted.Task.WaitAsync(Bound);
-        Assert.Same(failure, await call.ReadFailureAsync());
+        Assert.Equal(StatusCode.Cancelled, failure.StatusCode);
     }
 
     [Fact]
     public async Task Disposing_the_transport_fails_its_running_calls()
     {
-        var started = NewSignal();
         var aborted = NewSignal();
-        await using var server = await GrpcTestServer.StartAsync(async context =>
+        var started = NewSignal();
+        await using var server = await StartAsync(async (_, _, context) =>
         {
-            await context.StartResponseAsync();
             started.TrySetResult();
-            await context.WaitForAbortAsync(aborted);
+            await WaitForAbortAsync(context, aborted);
         });
         var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = server.Address });
-        await using var call = transport.StartDuplexStreaming<StringValue, StringValue>(Method, StringValue.Parser, CancellationToken.None);
+        await using var call = transport.StartAds();
         await started.Task.WaitAsync(Bound);
         var read = call.ReadBoundedAsync();
 
         await transport.DisposeAsync();
 
         var failure = await Assert.ThrowsAsync<GrpcCallException>(() => read);
-        Assert.Equal(GrpcStatusCode.Cancelled, failure.StatusCode);
-        Assert.Contains("transport was disposed", failure.Detail);
+        Assert.Equal(StatusCode.Cancelled, failure.StatusCode);
         await aborted.Task.WaitAsync(Bound);
     }
 }

@@ -1,14 +1,16 @@
 using System.Net;
 using Google.Protobuf.WellKnownTypes;
+using MeshClient.Xds.Protocol;
+using MeshClient.Xds.Protos.Discovery;
 using MeshClient.Xds.Transport;
 
 namespace MeshClient.Tests.Xds.Transport;
 
-/// <summary>The transport object itself: its handler, its address and its argument checks.</summary>
+/// <summary>The transport object itself: its handler, its address, its methods and its argument checks.</summary>
 public sealed class HttpGrpcTransportTests
 {
     [Fact]
-    public void Handler_keeps_one_http2_connection_alive_with_pings()
+    public void Handler_keeps_one_http2_connection_alive_with_pings_and_leaves_balancing_off()
     {
         var options = new GrpcTransportOptions
         {
@@ -26,7 +28,11 @@ public sealed class HttpGrpcTransportTests
         Assert.Equal(TimeSpan.FromSeconds(3), handler.ConnectTimeout);
         Assert.Equal(Timeout.InfiniteTimeSpan, handler.PooledConnectionIdleTimeout);
         Assert.False(handler.EnableMultipleHttp2Connections);
+        Assert.False(handler.UseProxy);
         Assert.Equal(DecompressionMethods.None, handler.AutomaticDecompression);
+
+        // Grpc.Net.Client's balancer would connect on its own (with its own backoff); the ADS client reconnects instead.
+        Assert.Equal(true, handler.Properties["__GrpcLoadBalancingDisabled"]);
     }
 
     [Fact]
@@ -46,14 +52,22 @@ public sealed class HttpGrpcTransportTests
     }
 
     [Fact]
-    public async Task Method_path_must_start_with_a_slash()
+    public void The_generated_services_name_the_methods_the_protocol_calls()
+    {
+        Assert.Equal(XdsTypeUrls.AdsMethodV3, HttpGrpcTransport.AdsMethodV3);
+        Assert.Equal(XdsTypeUrls.AdsMethodV2, HttpGrpcTransport.AdsMethodV2);
+    }
+
+    [Fact]
+    public async Task Only_the_ads_methods_and_messages_are_served()
     {
         await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = new Uri("grpc://pilot:15010") });
 
-        var error = Assert.Throws<ArgumentException>(() => transport.StartDuplexStreaming<StringValue, StringValue>(
-            "envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources", StringValue.Parser, CancellationToken.None));
-
-        Assert.Contains("must start with '/'", error.Message);
+        var path = Assert.Throws<ArgumentException>(() => transport.StartDuplexStreaming<DiscoveryRequest, DiscoveryResponse>(
+            "/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources", DiscoveryResponse.Parser, CancellationToken.None));
+        Assert.Contains("is not an ADS method", path.Message);
+        Assert.Throws<NotSupportedException>(() => transport.StartDuplexStreaming<StringValue, StringValue>(
+            HttpGrpcTransport.AdsMethodV3, StringValue.Parser, CancellationToken.None));
     }
 
     [Fact]
@@ -62,6 +76,6 @@ public sealed class HttpGrpcTransportTests
         var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = new Uri("grpc://pilot:15010") });
         await transport.DisposeAsync();
 
-        Assert.Throws<ObjectDisposedException>(() => transport.StartDuplexStreaming<StringValue, StringValue>("/a.B/C", StringValue.Parser, CancellationToken.None));
+        Assert.Throws<ObjectDisposedException>(() => transport.StartAds());
     }
 }
