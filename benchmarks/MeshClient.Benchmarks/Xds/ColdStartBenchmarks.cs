@@ -13,7 +13,7 @@ namespace MeshClient.Benchmarks.Xds;
 /// mesh is disposed after the measurement. FakePilot serves 20 services with 3 pods and 2 subsets each (60 clusters).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 20, invocationCount: 1)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 5, iterationCount: 40, invocationCount: 1)]
 public class ColdStartBenchmarks
 {
     private const int ServiceCount = 20;

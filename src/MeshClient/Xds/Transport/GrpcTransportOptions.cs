@@ -48,7 +48,9 @@ internal sealed class GrpcTransportOptions
 
     /// <summary>
     /// Replaces the built-in <see cref="SocketsHttpHandler"/> (tests, custom TLS). The transport does not dispose it,
-    /// and the keepalive and connect settings above do not apply to it.
+    /// and the keepalive and connect settings above do not apply to it. Start from
+    /// <see cref="HttpGrpcTransport.CreateHandler"/>: a SocketsHttpHandler without its setting turns Grpc.Net.Client's
+    /// own balancer on.
     /// </summary>
     public HttpMessageHandler? HttpMessageHandler { get; init; }
 
