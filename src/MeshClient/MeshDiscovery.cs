@@ -102,6 +102,7 @@ public sealed class MeshDiscovery : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var handler = _http.CreateHandler();
         handler.InnerHandler = innerHandler ?? MeshHttpHandler.CreateDefaultInnerHandler();
+        GrpcChannelBalancing.DisableUnder(handler);
         return handler;
     }
 
