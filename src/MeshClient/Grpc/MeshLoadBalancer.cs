@@ -12,13 +12,20 @@ namespace MeshClient.Grpc;
 internal sealed class MeshLoadBalancer : SubchannelsLoadBalancer
 {
     private readonly MeshCallRouting _routing;
+    private readonly ConnectionHistory _history;
 
     public MeshLoadBalancer(IChannelControlHelper controller, ILoggerFactory loggerFactory, MeshCallRouting routing)
-        : base(controller, loggerFactory)
+        : this(new ConnectionHistory(controller), loggerFactory, routing)
+    {
+    }
+
+    private MeshLoadBalancer(ConnectionHistory history, ILoggerFactory loggerFactory, MeshCallRouting routing)
+        : base(history, loggerFactory)
     {
         _routing = routing;
+        _history = history;
     }
 
     protected override SubchannelPicker CreatePicker(IReadOnlyList<Subchannel> readySubchannels) =>
-        new MeshSubchannelPicker(_routing, readySubchannels);
+        new MeshSubchannelPicker(_routing, _history, readySubchannels);
 }

@@ -27,6 +27,8 @@ internal sealed class GrpcPod : IAsyncDisposable
     private readonly TaskCompletionSource _holdStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _holdEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _received;
+    private int _connections;
+    private int _failing;
     private int _killed;
 
     private GrpcPod(string name)
@@ -41,6 +43,16 @@ internal sealed class GrpcPod : IAsyncDisposable
     /// <summary>How many calls reached the pod's service.</summary>
     public int Received => Volatile.Read(ref _received);
 
+    /// <summary>How many connections (HTTP/2 connections: a client's subchannels) it accepted.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Whether its calls fail with UNAVAILABLE (a trailers-only answer), as a pod that drains.</summary>
+    public bool Failing
+    {
+        get => Volatile.Read(ref _failing) != 0;
+        set => Volatile.Write(ref _failing, value ? 1 : 0);
+    }
+
     /// <summary>The value of <see cref="RecordedHeader"/> of each call, in arrival order (empty when absent).</summary>
     public ConcurrentQueue<string> Users { get; } = new();
 
@@ -54,9 +66,17 @@ internal sealed class GrpcPod : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
-        builder.Services.AddGrpc();
         var pod = new GrpcPod(name);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.Use(next => connection =>
+            {
+                Interlocked.Increment(ref pod._connections);
+                return next(connection);
+            });
+        }));
+        builder.Services.AddGrpc();
         builder.Services.AddSingleton(pod);
         var app = builder.Build();
         pod._app = app;

@@ -9,6 +9,11 @@ internal sealed class PodService(GrpcPod pod) : Pods.PodsBase
     public override Task<WhoReply> Who(WhoRequest request, ServerCallContext context)
     {
         pod.Record(context.RequestHeaders.GetValue(GrpcPod.RecordedHeader));
+        if (pod.Failing)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, pod.Name + " is draining"));
+        }
+
         return Task.FromResult(new WhoReply { Pod = pod.Name, Text = request.Text });
     }
 
