@@ -21,10 +21,10 @@ internal sealed partial class MeshXdsResolver : Resolver
     private readonly XdsTarget _target;
     private readonly Uri _address;
     private readonly ILogger _logger;
-    private readonly object _gate = new();
     private Action<ResolverResult>? _listener;
     private string? _published;
-    private bool _disposed;
+    private int _publishRequests;
+    private volatile bool _disposed;
 
     public MeshXdsResolver(MeshRouter router, XdsTarget target, Uri address, ILogger logger)
     {
@@ -37,34 +37,25 @@ internal sealed partial class MeshXdsResolver : Resolver
     public override void Start(Action<ResolverResult> listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
-        lock (_gate)
+        if (Interlocked.CompareExchange(ref _listener, listener, null) is not null)
         {
-            if (_listener is not null)
-            {
-                throw new InvalidOperationException("The resolver has already started.");
-            }
-
-            _listener = listener;
+            throw new InvalidOperationException("The resolver has already started.");
         }
 
         var registry = _router.Registry;
         registry.Changed += OnRegistryChanged;
         registry.StateChanged += OnStateChanged;
-        Publish(registry.Current);
+        Publish();
     }
 
     /// <summary>A hint from the balancer (a subchannel failed): the registry is pushed, so there is nothing to poll; the current state is published again if it differs.</summary>
-    public override void Refresh() => Publish(_router.Registry.Current);
+    public override void Refresh() => Publish();
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            lock (_gate)
-            {
-                _disposed = true;
-            }
-
+            _disposed = true;
             _router.Registry.Changed -= OnRegistryChanged;
             _router.Registry.StateChanged -= OnStateChanged;
         }
@@ -75,38 +66,56 @@ internal sealed partial class MeshXdsResolver : Resolver
     private static string Describe(IReadOnlyList<BalancerAddress> addresses) =>
         string.Join(", ", addresses.Select(a => a.ToString()));
 
-    private void OnRegistryChanged(object? sender, RegistryChangedEventArgs e) => Publish(e.Current);
+    private void OnRegistryChanged(object? sender, RegistryChangedEventArgs e) => Publish();
 
-    private void OnStateChanged(object? sender, EventArgs e) => Publish(_router.Registry.Current);
+    private void OnStateChanged(object? sender, EventArgs e) => Publish();
 
-    private void Publish(RegistrySnapshot snapshot)
+    /// <summary>
+    /// Publishes the registry's current state, one caller at a time and holding no lock while the channel takes it
+    /// (the channel calls back into <see cref="Refresh"/> under its own lock): a request that arrives while another
+    /// caller publishes makes that caller publish once more, from the then current state, so the last state wins.
+    /// </summary>
+    private void Publish()
     {
-        if (!_router.Registry.HasSynced && snapshot.Clusters.Count == 0)
+        if (Interlocked.Increment(ref _publishRequests) != 1)
         {
-            // No answer from Pilot yet: calls wait for the first state rather than fail.
+            return;
+        }
+
+        do
+        {
+            PublishCurrent();
+        }
+        while (Interlocked.Decrement(ref _publishRequests) != 0);
+    }
+
+    private void PublishCurrent()
+    {
+        var registry = _router.Registry;
+        var snapshot = registry.Current;
+        if (_disposed || _listener is not { } listener || (!registry.HasSynced && snapshot.Clusters.Count == 0))
+        {
+            // Disposed, or no answer from Pilot yet: calls wait for the first state rather than fail.
             return;
         }
 
         var result = Resolve(snapshot, out var key);
-        lock (_gate)
+        if (string.Equals(key, _published, StringComparison.Ordinal))
         {
-            if (_disposed || _listener is null || string.Equals(key, _published, StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            _published = key;
-            if (result.Status.StatusCode == StatusCode.OK)
-            {
-                LogPublished(_logger, _address, result.Addresses!.Count, Describe(result.Addresses));
-            }
-            else
-            {
-                LogUnavailable(_logger, _address, result.Status.Detail);
-            }
-
-            _listener(result);
+            return;
         }
+
+        _published = key;
+        if (result.Status.StatusCode == StatusCode.OK)
+        {
+            LogPublished(_logger, _address, result.Addresses!.Count, Describe(result.Addresses));
+        }
+        else
+        {
+            LogUnavailable(_logger, _address, result.Status.Detail);
+        }
+
+        listener(result);
     }
 
     /// <summary>The result for <paramref name="snapshot"/>, and a key that is equal for equal results.</summary>

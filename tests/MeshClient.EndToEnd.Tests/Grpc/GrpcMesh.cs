@@ -45,6 +45,9 @@ internal sealed class GrpcMesh : IAsyncDisposable
 
     public ILoggerFactory LoggerFactory { get; }
 
+    /// <summary>The registry of the app started last.</summary>
+    public MeshRegistry Registry { get; private set; } = null!;
+
     public static async Task<GrpcMesh> StartAsync(ITestOutputHelper output)
     {
         var logs = new TestOutputLoggerProvider(output);
@@ -96,6 +99,7 @@ internal sealed class GrpcMesh : IAsyncDisposable
         Configure(options, configure);
         var mesh = await MeshDiscovery.StartAsync(options, LoggerFactory).WaitAsync(Bound);
         _apps.Add(mesh);
+        Registry = mesh.Registry;
         return mesh;
     }
 
@@ -108,6 +112,7 @@ internal sealed class GrpcMesh : IAsyncDisposable
         var app = builder.Build();
         await app.StartAsync().WaitAsync(Bound);
         _apps.Add(new HostLifetime(app));
+        Registry = app.Services.GetRequiredService<MeshRegistry>();
         return app;
     }
 
