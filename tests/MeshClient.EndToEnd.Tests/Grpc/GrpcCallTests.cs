@@ -52,8 +52,11 @@ public sealed class GrpcCallTests(ITestOutputHelper output)
         var answered = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            var reply = await client.WhoAsync(new WhoRequest { Text = "call " + i }).ResponseAsync.WaitAsync(GrpcMesh.Bound);
+            using var call = client.WhoAsync(new WhoRequest { Text = "call " + i });
+            var reply = await call.ResponseAsync.WaitAsync(GrpcMesh.Bound);
             Assert.Equal("call " + i, reply.Text);
+            Assert.Equal(StatusCode.OK, call.GetStatus().StatusCode);
+            Assert.Equal(reply.Pod, call.GetTrailers().GetValue(GrpcPod.PodTrailer));
             answered.Add(reply.Pod);
         }
 
@@ -198,6 +201,94 @@ public sealed class GrpcCallTests(ITestOutputHelper output)
         var after = await CallManyAsync(client, 20);
         Assert.All(after, p => Assert.Equal("b", p));
         Assert.Equal(0, grpc.Decoy.Received);
+    }
+
+    [Theory]
+    [MemberData(nameof(RetryingShapes))]
+    public async Task A_pod_answering_UNAVAILABLE_is_retried_elsewhere_and_ejected_after_its_consecutive_failures(GrpcShape shape)
+    {
+        await using var grpc = await GrpcMesh.StartAsync(output);
+        var pods = await grpc.StartPodsAsync("sick", "healthy");
+        grpc.ServeAtDecoyAddress(pods);
+        var (client, channel) = await GrpcShapes.CreateAsync(grpc, shape, $"localhost:{grpc.Decoy.Port}", o => o.OutlierDetection.ConsecutiveFailures = 2);
+        using var _ = channel;
+        await WarmUpAsync(client, pods);
+        pods[0].Failing = true;
+        var before = pods[0].Received;
+
+        var answered = new List<string>();
+        for (var i = 0; i < 12; i++)
+        {
+            answered.Add((await client.WhoAsync(new WhoRequest()).ResponseAsync.WaitAsync(GrpcMesh.Bound)).Pod);
+        }
+
+        // Every call succeeds (a trailers-only UNAVAILABLE is retried on the next endpoint); after two such answers
+        // the sick pod is ejected and gets nothing more (without ejection it would get every other call).
+        Assert.All(answered, p => Assert.Equal("healthy", p));
+        Assert.Equal(before + 2, pods[0].Received);
+    }
+
+    public static TheoryData<GrpcShape> HandlerShapes =>
+        [.. Enum.GetValues<GrpcShape>().Where(s => !GrpcShapes.IsXds(s))];
+
+    [Theory]
+    [MemberData(nameof(HandlerShapes))]
+    public async Task A_client_streaming_call_answered_UNAVAILABLE_is_not_retried_by_the_mesh_handler(GrpcShape shape)
+    {
+        await using var grpc = await GrpcMesh.StartAsync(output);
+        var pods = await grpc.StartPodsAsync("p1", "p2");
+        grpc.ServeAtDecoyAddress(pods);
+        var (client, channel) = await GrpcShapes.CreateAsync(grpc, shape, $"localhost:{grpc.Decoy.Port}");
+        using var _ = channel;
+        Array.ForEach(pods, p => p.Failing = true);
+
+        // The request's messages cannot be replayed, so the first answer stands.
+        using var call = client.Collect();
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            await call.RequestStream.WriteAsync(new WhoRequest { Text = text }).WaitAsync(GrpcMesh.Bound);
+        }
+
+        await call.RequestStream.CompleteAsync().WaitAsync(GrpcMesh.Bound);
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync.WaitAsync(GrpcMesh.Bound));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.EndsWith(" is draining", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, pods.Sum(p => p.Received));
+
+        Array.ForEach(pods, p => p.Failing = false);
+        using var next = client.Collect();
+        await next.RequestStream.WriteAsync(new WhoRequest { Text = "one" }).WaitAsync(GrpcMesh.Bound);
+        await next.RequestStream.CompleteAsync().WaitAsync(GrpcMesh.Bound);
+        Assert.Equal(1, (await next.ResponseAsync.WaitAsync(GrpcMesh.Bound)).Index);
+    }
+
+    [Theory]
+    [MemberData(nameof(AllShapes))]
+    public async Task A_stream_that_fails_after_its_first_message_is_not_retried(GrpcShape shape)
+    {
+        await using var grpc = await GrpcMesh.StartAsync(output);
+        var pods = await grpc.StartPodsAsync("p1", "p2");
+        grpc.ServeAtDecoyAddress(pods);
+        var (client, channel) = await GrpcShapes.CreateAsync(grpc, shape, $"localhost:{grpc.Decoy.Port}");
+        using var _ = channel;
+        Array.ForEach(pods, p => p.Failing = true);
+
+        using var call = client.Count(new CountRequest { Count = 3 });
+        var replies = new List<WhoReply>();
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await foreach (var reply in call.ResponseStream.ReadAllAsync().WithCancellation(CancellationToken.None))
+            {
+                replies.Add(reply);
+            }
+        }).WaitAsync(GrpcMesh.Bound);
+
+        // The answer had begun: retrying would repeat what the caller already has.
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.EndsWith(" lost its backend", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, Assert.Single(replies).Index);
+        Assert.Equal(1, pods.Sum(p => p.Received));
     }
 
     /// <summary>

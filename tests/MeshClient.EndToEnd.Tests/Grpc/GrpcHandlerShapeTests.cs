@@ -8,54 +8,15 @@ using Xunit.Abstractions;
 namespace MeshClient.EndToEnd.Tests.Grpc;
 
 /// <summary>
-/// Every documented shape of a <c>GrpcChannel</c> with an http:// address over the mesh handler, with the real
-/// Grpc.Net.Client: each call (not each connection) is balanced over the pods Pilot names, and the decoy listening
-/// where DNS resolves the channel's host receives nothing. Without the mesh's opt-out, Grpc.Net.Client finds the
+/// Variants of the http:// shapes beyond <see cref="GrpcCallTests"/>: the caller's own SocketsHttpHandler beneath the
+/// mesh handler, a primary handler configured after <c>AddMeshRouting()</c>, and a service name that DNS does not
+/// know. Each call (not each connection) is balanced over the pods Pilot names, and the decoy listening where DNS
+/// resolves the channel's host receives nothing: without the mesh's opt-out, Grpc.Net.Client finds the
 /// SocketsHttpHandler under the mesh handler, balances by itself and sends every call to the decoy.
 /// </summary>
 public sealed class GrpcHandlerShapeTests(ITestOutputHelper output)
 {
     private const int Calls = 6;
-
-    [Fact]
-    public async Task HttpHandler_from_MeshDiscovery_CreateHandler_balances_every_call_over_Pilots_pods()
-    {
-        await using var grpc = await GrpcMesh.StartAsync(output);
-        var pods = await ServePodsAsync(grpc);
-        var mesh = await grpc.StartConsoleAsync();
-
-        using var channel = GrpcChannel.ForAddress(grpc.DecoyAddress, new GrpcChannelOptions { HttpHandler = mesh.CreateHandler() });
-
-        await AssertBalancedAsync(new Pods.PodsClient(channel), grpc, pods);
-    }
-
-    [Fact]
-    public async Task HttpClient_over_MeshDiscovery_CreateHandler_balances_every_call_over_Pilots_pods()
-    {
-        await using var grpc = await GrpcMesh.StartAsync(output);
-        var pods = await ServePodsAsync(grpc);
-        var mesh = await grpc.StartConsoleAsync();
-
-        using var httpClient = new HttpClient(mesh.CreateHandler());
-        using var channel = GrpcChannel.ForAddress(grpc.DecoyAddress, new GrpcChannelOptions { HttpClient = httpClient });
-
-        await AssertBalancedAsync(new Pods.PodsClient(channel), grpc, pods);
-    }
-
-    [Fact]
-    public async Task HttpHandler_from_MeshHttpHandler_Create_balances_every_call_over_Pilots_pods()
-    {
-        await using var grpc = await GrpcMesh.StartAsync(output);
-        var pods = await ServePodsAsync(grpc);
-        var mesh = await grpc.StartConsoleAsync();
-
-        using var channel = GrpcChannel.ForAddress(grpc.DecoyAddress, new GrpcChannelOptions
-        {
-            HttpHandler = MeshHttpHandler.Create(mesh.Router, new() { Service = { Name = "productpage" } }),
-        });
-
-        await AssertBalancedAsync(new Pods.PodsClient(channel), grpc, pods);
-    }
 
     [Fact]
     public async Task HttpHandler_from_MeshHttpHandler_Create_over_the_callers_own_SocketsHttpHandler_balances_every_call()
@@ -70,19 +31,6 @@ public sealed class GrpcHandlerShapeTests(ITestOutputHelper output)
         });
 
         await AssertBalancedAsync(new Pods.PodsClient(channel), grpc, pods);
-    }
-
-    [Fact]
-    public async Task AddGrpcClient_with_AddMeshRouting_balances_every_call_over_Pilots_pods()
-    {
-        await using var grpc = await GrpcMesh.StartAsync(output);
-        var pods = await ServePodsAsync(grpc);
-        var app = await grpc.StartAppAsync(services =>
-            services.AddGrpcClient<Pods.PodsClient>(o => o.Address = grpc.DecoyAddress).AddMeshRouting());
-
-        var client = app.Services.GetRequiredService<Pods.PodsClient>();
-
-        await AssertBalancedAsync(client, grpc, pods);
     }
 
     [Fact]

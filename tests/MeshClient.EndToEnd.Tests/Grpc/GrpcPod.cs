@@ -23,6 +23,9 @@ internal sealed class GrpcPod : IAsyncDisposable
     /// <summary>The metadata header each call's value of is recorded.</summary>
     public const string RecordedHeader = "x-user";
 
+    /// <summary>The trailer of unary answers that names the pod.</summary>
+    public const string PodTrailer = "x-pod";
+
     private WebApplication _app = null!;
     private readonly TaskCompletionSource _holdStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _holdEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -46,7 +49,7 @@ internal sealed class GrpcPod : IAsyncDisposable
     /// <summary>How many connections (HTTP/2 connections: a client's subchannels) it accepted.</summary>
     public int Connections => Volatile.Read(ref _connections);
 
-    /// <summary>Whether its calls fail with UNAVAILABLE (a trailers-only answer), as a pod that drains.</summary>
+    /// <summary>Whether its calls fail with UNAVAILABLE: unary and client-streaming ones trailers-only, as a pod that drains; streams after their first message.</summary>
     public bool Failing
     {
         get => Volatile.Read(ref _failing) != 0;

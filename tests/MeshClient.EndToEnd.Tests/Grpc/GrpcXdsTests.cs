@@ -7,14 +7,11 @@ namespace MeshClient.EndToEnd.Tests.Grpc;
 
 /// <summary>
 /// Proxyless <c>xds:///</c> channels with the real Grpc.Net.Client: one connection per endpoint, kept across Pilot's
-/// pushes, joined and left as pods come and go; UNAVAILABLE answers count against the endpoint until it is ejected;
-/// clear errors for a service Pilot does not name and for Sidecar mode.
+/// pushes, joined and left as pods come and go; clear errors for a service Pilot does not name and for Sidecar mode.
 /// </summary>
 public sealed class GrpcXdsTests(ITestOutputHelper output)
 {
     public static TheoryData<GrpcShape> XdsShapes => GrpcShapes.Xds;
-
-    public static TheoryData<GrpcShape> XdsShapesWithMeshDefaults => [GrpcShape.XdsConsole, GrpcShape.XdsGrpcClientFactory];
 
     [Theory]
     [MemberData(nameof(XdsShapes))]
@@ -49,27 +46,6 @@ public sealed class GrpcXdsTests(ITestOutputHelper output)
         Assert.Equal(5, answered.Count(p => p == "b"));
         Assert.Equal(5, answered.Count(p => p == "c"));
         Assert.Equal([1, 1], new[] { b, c }.Select(p => p.Connections));
-    }
-
-    [Theory]
-    [MemberData(nameof(XdsShapesWithMeshDefaults))]
-    public async Task A_pod_answering_UNAVAILABLE_is_retried_elsewhere_and_ejected_after_its_consecutive_failures(GrpcShape shape)
-    {
-        await using var grpc = await GrpcMesh.StartAsync(output);
-        var pods = await grpc.StartPodsAsync("sick", "healthy");
-        grpc.Pilot.SetService("reviews", 9080, pods.Select(p => p.Endpoint()));
-        var (client, channel) = await GrpcShapes.CreateAsync(grpc, shape, "reviews:9080", o => o.OutlierDetection.ConsecutiveFailures = 2);
-        using var _ = channel;
-        await CallUntilAsync(client, () => pods.All(p => p.Received > 0), "both pods answer");
-        pods[0].Failing = true;
-        var before = pods[0].Received;
-
-        var answered = await CallAsync(client, 12);
-
-        // Every call succeeds (the mesh's retry policy retries UNAVAILABLE on the next pick); after two UNAVAILABLE
-        // answers the sick pod is ejected and gets nothing more (without ejection it would get every other call).
-        Assert.All(answered, p => Assert.Equal("healthy", p));
-        Assert.Equal(before + 2, pods[0].Received);
     }
 
     [Theory]

@@ -14,7 +14,25 @@ internal sealed class PodService(GrpcPod pod) : Pods.PodsBase
             throw new RpcException(new Status(StatusCode.Unavailable, pod.Name + " is draining"));
         }
 
+        context.ResponseTrailers.Add(GrpcPod.PodTrailer, pod.Name);
         return Task.FromResult(new WhoReply { Pod = pod.Name, Text = request.Text });
+    }
+
+    public override async Task<WhoReply> Collect(IAsyncStreamReader<WhoRequest> requestStream, ServerCallContext context)
+    {
+        pod.Record(context.RequestHeaders.GetValue(GrpcPod.RecordedHeader));
+        var count = 0;
+        await foreach (var _ in requestStream.ReadAllAsync(context.CancellationToken))
+        {
+            count++;
+        }
+
+        if (pod.Failing)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, pod.Name + " is draining"));
+        }
+
+        return new WhoReply { Pod = pod.Name, Index = count };
     }
 
     public override async Task Count(CountRequest request, IServerStreamWriter<WhoReply> responseStream, ServerCallContext context)
@@ -23,6 +41,10 @@ internal sealed class PodService(GrpcPod pod) : Pods.PodsBase
         for (var i = 0; i < request.Count; i++)
         {
             await responseStream.WriteAsync(new WhoReply { Pod = pod.Name, Index = i }, context.CancellationToken);
+            if (pod.Failing)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, pod.Name + " lost its backend"));
+            }
         }
     }
 
