@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
+using Grpc.Net.Client;
 using MeshClient.DependencyInjection;
 using MeshClient.Diagnostics;
+using MeshClient.Grpc;
 using MeshClient.Http;
 using MeshClient.Registry;
 using MeshClient.Routing;
@@ -13,7 +15,7 @@ namespace MeshClient;
 /// MeshClient for apps without dependency injection (console services, tools): the same parts
 /// <c>services.AddMeshDiscovery()</c> wires, started from <see cref="MeshOptions"/> in one call. It opens one ADS stream
 /// to Pilot (none in Sidecar mode), loads and watches the routing files, and creates message handlers for HttpClient
-/// and GrpcChannel. Dispose it to close the stream.
+/// and channels for gRPC (<see cref="CreateGrpcChannel"/>). Dispose it to close the stream.
 /// </summary>
 /// <example>
 /// <code>
@@ -24,6 +26,7 @@ namespace MeshClient;
 ///     Routing = { RouterFile = "router.yaml" },
 /// });
 /// using var client = new HttpClient(mesh.CreateHandler()) { BaseAddress = new Uri("http://reviews:9080") };
+/// using var channel = mesh.CreateGrpcChannel("xds:///reviews:9080");
 /// </code>
 /// </example>
 public sealed class MeshDiscovery : IAsyncDisposable
@@ -31,6 +34,7 @@ public sealed class MeshDiscovery : IAsyncDisposable
     private readonly MeshRoutingRuntime _routing;
     private readonly MeshMetrics _metrics;
     private readonly MeshHttpRuntime _http;
+    private readonly MeshGrpcRuntime _grpc;
     private readonly MeshDiscoveryHostedService _discovery;
     private int _disposed;
 
@@ -40,6 +44,7 @@ public sealed class MeshDiscovery : IAsyncDisposable
         _routing = new MeshRoutingRuntime(options, Registry, time, loggerFactory);
         _metrics = new MeshMetrics(Registry, meterFactory);
         _http = new MeshHttpRuntime(options, () => _routing, _metrics, time, loggerFactory);
+        _grpc = new MeshGrpcRuntime(_http.Router, _http.Settings, _http.Outliers, _metrics, loggerFactory);
         _discovery = new MeshDiscoveryHostedService(options, Registry, _routing, time, loggerFactory, _metrics);
     }
 
@@ -102,7 +107,76 @@ public sealed class MeshDiscovery : IAsyncDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var handler = _http.CreateHandler();
         handler.InnerHandler = innerHandler ?? MeshHttpHandler.CreateDefaultInnerHandler();
+        GrpcChannelBalancing.DisableUnder(handler);
         return handler;
+    }
+
+    /// <summary>
+    /// Creates a gRPC channel whose every call is routed by the mesh. With an <c>xds:///SERVICE:PORT</c> address
+    /// (proxyless, as grpc-go and grpc-java do it) the channel keeps one HTTP/2 connection per endpoint Pilot names,
+    /// adds and removes them as Pilot's endpoints change, and picks one per call by the service's route rules applied
+    /// to the call's metadata, skipping ejected endpoints; unless <paramref name="options"/> say otherwise it is
+    /// plaintext and retries calls answered UNAVAILABLE as <c>Mesh:Retry</c> says. With an <c>http://</c> or
+    /// <c>https://</c> address the channel sends through the mesh handler (<see cref="CreateHandler"/>), which routes and
+    /// retries every call the same way over pooled connections.
+    /// </summary>
+    /// <param name="address">The target: <c>xds:///reviews:9080</c>, or <c>http://reviews:9080</c>.</param>
+    /// <param name="options">
+    /// The channel's options, completed here: <see cref="GrpcChannelOptions.HttpHandler"/>, when given, becomes the
+    /// handler beneath the mesh's; its <see cref="GrpcChannelOptions.ServiceProvider"/> keeps answering everything but
+    /// the mesh's resolver and load balancer. <see cref="GrpcChannelOptions.HttpClient"/> cannot be used.
+    /// </param>
+    /// <returns>The channel; dispose it when done.</returns>
+    /// <exception cref="ArgumentException">The address is not a valid xds:///, http:// or https:// address, or the options give an HttpClient.</exception>
+    /// <exception cref="InvalidOperationException">An xds:/// address in Sidecar mode: there is no Pilot to name endpoints.</exception>
+    /// <exception cref="ObjectDisposedException">This client is disposed.</exception>
+    /// <example>
+    /// <code>
+    /// using var channel = mesh.CreateGrpcChannel("xds:///reviews:9080");
+    /// var reviews = new Reviews.ReviewsClient(channel);
+    /// </code>
+    /// </example>
+    public GrpcChannel CreateGrpcChannel(string address, GrpcChannelOptions? options = null)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        if (!Uri.TryCreate(address, UriKind.Absolute, out var uri))
+        {
+            throw new ArgumentException($"The gRPC address '{address}' is not an absolute URI: write xds:///SERVICE:PORT or http://SERVICE:PORT.", nameof(address));
+        }
+
+        options ??= new GrpcChannelOptions();
+        if (options.HttpClient is not null)
+        {
+            throw new ArgumentException(
+                "GrpcChannelOptions.HttpClient is set: CreateGrpcChannel builds the channel's handler. Give an HttpHandler (it goes beneath the mesh's) or none.",
+                nameof(options));
+        }
+
+        var owned = options.HttpHandler is null;
+        if (string.Equals(uri.Scheme, XdsTarget.Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            XdsTarget.Parse(uri);
+            _grpc.RequireRouter(uri);
+            options.HttpHandler = new GrpcResponseStatusRecorder { InnerHandler = options.HttpHandler ?? MeshHttpHandler.CreateDefaultInnerHandler() };
+            options.ServiceProvider = new MeshGrpcServiceProvider(_grpc, options.ServiceProvider);
+            MeshGrpcChannelDefaults.Apply(options, _http.Settings.Retry);
+        }
+        else if (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        {
+            options.HttpHandler = CreateHandler(options.HttpHandler);
+        }
+        else
+        {
+            throw new ArgumentException($"The gRPC address '{address}' has the scheme '{uri.Scheme}': write xds:///SERVICE:PORT or http://SERVICE:PORT.", nameof(address));
+        }
+
+        if (owned)
+        {
+            options.DisposeHttpClient = true;
+        }
+
+        return GrpcChannel.ForAddress(uri, options);
     }
 
     /// <summary>Closes the ADS stream and stops watching the routing files.</summary>

@@ -1,4 +1,6 @@
 using MeshClient.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http;
 
 #pragma warning disable IDE0130 // Extension methods live in the namespace of the type they extend, as Microsoft.Extensions.* do.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,13 @@ public static class MeshHttpClientBuilderExtensions
     /// </summary>
     /// <param name="builder">The HttpClient builder, from <c>AddHttpClient</c>.</param>
     /// <returns>The builder.</returns>
-    /// <remarks><c>AddMeshDiscovery</c> must be called too, before or after; without it the client fails when it is created.</remarks>
+    /// <remarks>
+    /// <c>AddMeshDiscovery</c> must be called too, before or after; without it the client fails when it is created.
+    /// The client may be a gRPC client from <c>AddGrpcClient&lt;T&gt;(o =&gt; o.Address = new("http://reviews:9080"))</c>:
+    /// Grpc.Net.Client's own balancer is kept off its primary handler, so every call goes through the mesh rather than to
+    /// what DNS gives for the host. For an <c>xds:///</c> address, do not add this: the channel balances through the
+    /// mesh by itself.
+    /// </remarks>
     /// <example>
     /// <code>
     /// services.AddMeshDiscovery(configuration.GetSection("Mesh"));
@@ -25,6 +33,7 @@ public static class MeshHttpClientBuilderExtensions
     public static IHttpClientBuilder AddMeshRouting(this IHttpClientBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, MeshPrimaryHandlerFilter>());
         return builder.AddHttpMessageHandler(services =>
         {
             var runtime = services.GetService<MeshHttpRuntime>()

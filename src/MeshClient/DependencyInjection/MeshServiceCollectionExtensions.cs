@@ -1,11 +1,15 @@
 using MeshClient.DependencyInjection;
 using MeshClient.Diagnostics;
+using MeshClient.Grpc;
 using MeshClient.Registry;
 using MeshClient.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Grpc.Net.Client.Balancer;
+using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -20,7 +24,9 @@ public static class MeshServiceCollectionExtensions
     /// <summary>
     /// Adds MeshClient with options bound from <paramref name="configuration"/> (by convention the <c>Mesh</c>
     /// section) and validated at start: a bad value fails start-up with the key's name and the reason. A hosted
-    /// service opens the ADS stream to Pilot on start and closes it on stop.
+    /// service opens the ADS stream to Pilot on start and closes it on stop. gRPC clients may then address a service
+    /// as <c>xds:///reviews:9080</c> (<c>AddGrpcClient&lt;T&gt;(o =&gt; o.Address = new("xds:///reviews:9080"))</c>, or
+    /// a <c>GrpcChannel</c> whose <c>ServiceProvider</c> is the app's): the mesh resolves it and balances every call.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The configuration section holding the options.</param>
@@ -95,6 +101,15 @@ public static class MeshServiceCollectionExtensions
             sp.GetRequiredService<MeshMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             LoggerFactoryOf(sp)));
+        services.TryAddSingleton(sp =>
+        {
+            var http = sp.GetRequiredService<MeshHttpRuntime>();
+            return new MeshGrpcRuntime(http.Router, http.Settings, http.Outliers, sp.GetRequiredService<MeshMetrics>(), LoggerFactoryOf(sp));
+        });
+        services.AddSingleton<ResolverFactory>(sp => new MeshXdsResolverFactory(sp.GetRequiredService<MeshGrpcRuntime>()));
+        services.AddSingleton<LoadBalancerFactory>(sp => new MeshLoadBalancerFactory(sp.GetRequiredService<MeshGrpcRuntime>()));
+        services.AddSingleton<IPostConfigureOptions<GrpcClientFactoryOptions>, MeshXdsClientOptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHttpMessageHandlerBuilderFilter, MeshXdsClientHandlerFilter>());
         services.AddSingleton(sp => new MeshDiscoveryHostedService(
             sp.GetRequiredService<IOptions<MeshOptions>>().Value,
             sp.GetRequiredService<MeshRegistry>(),

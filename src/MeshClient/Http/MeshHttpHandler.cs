@@ -36,7 +36,11 @@ public static class MeshHttpHandler
     /// <param name="timeProvider">The clock of timeouts, retry delays and ejection times; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where to log; nowhere when <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the <c>MeshClient</c> meter; a plain meter when <see langword="null"/>.</param>
-    /// <returns>The handler, with its inner handler set.</returns>
+    /// <returns>
+    /// The handler, with its inner handler set. Under a <c>GrpcChannel</c> (<c>HttpHandler</c> or <c>HttpClient</c>),
+    /// Grpc.Net.Client's own balancer is kept off the <see cref="SocketsHttpHandler"/> beneath, so the channel never
+    /// connects to what DNS gives for its host: every call is routed by this handler.
+    /// </returns>
     /// <exception cref="ArgumentException">An option is out of range (the message names its key), or <see cref="MeshOptions.Mode"/> is Sidecar.</exception>
     public static DelegatingHandler Create(
         MeshRouter router,
@@ -56,10 +60,12 @@ public static class MeshHttpHandler
         var time = timeProvider ?? TimeProvider.System;
         var metrics = new MeshMetrics(router.Registry, meterFactory);
         var outliers = ServiceOutlierDetectors.For(settings.OutlierDetection, time);
-        return new MeshRoutingHandler(router, settings, outliers, metrics, time, loggerFactory?.CreateLogger<MeshRoutingHandler>(), SharedRandomSource.Instance, owned: metrics)
+        var handler = new MeshRoutingHandler(router, settings, outliers, metrics, time, loggerFactory?.CreateLogger<MeshRoutingHandler>(), SharedRandomSource.Instance, owned: metrics)
         {
             InnerHandler = innerHandler ?? CreateDefaultInnerHandler(),
         };
+        GrpcChannelBalancing.DisableUnder(handler);
+        return handler;
     }
 
     /// <summary>
@@ -75,10 +81,12 @@ public static class MeshHttpHandler
     {
         options ??= new MeshOptions { Mode = MeshMode.Sidecar };
         var settings = MeshHttpSettings.FromOptions(options);
-        return new SidecarRoutingHandler(settings, loggerFactory?.CreateLogger<SidecarRoutingHandler>())
+        var handler = new SidecarRoutingHandler(settings, loggerFactory?.CreateLogger<SidecarRoutingHandler>())
         {
             InnerHandler = innerHandler ?? CreateDefaultInnerHandler(),
         };
+        GrpcChannelBalancing.DisableUnder(handler);
+        return handler;
     }
 
     /// <summary>

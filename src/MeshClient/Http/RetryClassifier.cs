@@ -73,7 +73,8 @@ internal static class RetryClassifier
 
     /// <summary>
     /// Whether a failed attempt may be retried: after a connection failure the request never reached the endpoint
-    /// (its body was not read); after a response, only when the body can be sent again.
+    /// (its body was not read); after a response, only when the body can be sent again. A gRPC unary call is retried
+    /// after any transport failure before its response, which ends it UNAVAILABLE.
     /// </summary>
     public static bool MayRetry(CallKind kind, HttpRequestMessage request, bool retryNonIdempotent, HttpResponseMessage? response, Exception? exception)
     {
@@ -87,7 +88,9 @@ internal static class RetryClassifier
             case CallKind.GrpcStreaming:
                 return false;
             case CallKind.GrpcUnary:
-                return exception is not null ? IsConnectionFailure(exception) : IsTrailersOnlyUnavailable(response!) || IsGatewayFailure(response!.StatusCode);
+                // A transport failure before any response (refused, or the connection lost as a pod dies) ends a gRPC
+                // call UNAVAILABLE, the status a gRPC unary call is retried on, as a trailers-only UNAVAILABLE is.
+                return exception is not null ? exception is HttpRequestException : IsTrailersOnlyUnavailable(response!) || IsGatewayFailure(response!.StatusCode);
         }
 
         if (exception is not null)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 using MeshClient.Routing;
 
@@ -52,4 +53,46 @@ internal sealed class ServiceOutlierDetectors
 
     /// <summary>Whether an endpoint of a service is ejected now.</summary>
     public bool IsEjected(MeshService service, MeshEndpoint endpoint) => Find(service)?.IsEjected(endpoint) == true;
+
+    /// <summary>
+    /// Reports the outcome of a call to <paramref name="endpoint"/> of <paramref name="service"/>: a success resets
+    /// its run of failures; a failure counts against it (forgetting endpoints the service no longer has) and may eject it.
+    /// </summary>
+    /// <param name="service">The service port called.</param>
+    /// <param name="endpoint">The endpoint that took the call.</param>
+    /// <param name="failed">Whether the call failed at the endpoint.</param>
+    /// <param name="ejectionTime">How long the endpoint is ejected for, when this failure ejected it.</param>
+    /// <returns><see langword="true"/> when this failure ejected the endpoint.</returns>
+    public bool Report(MeshService service, MeshEndpoint endpoint, bool failed, out TimeSpan ejectionTime)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ejectionTime = TimeSpan.Zero;
+        if (!failed)
+        {
+            Find(service)?.ReportSuccess(endpoint);
+            return false;
+        }
+
+        var detector = GetOrCreate(service);
+        var present = EndpointAddresses(service);
+        detector.Retain(present);
+        return detector.ReportFailure(endpoint, present.Count, out ejectionTime);
+    }
+
+    /// <summary>The addresses of the service's endpoints now (failures only: it allocates).</summary>
+    private static HashSet<EndpointAddress> EndpointAddresses(MeshService service)
+    {
+        var addresses = new HashSet<EndpointAddress>(EndpointAddressComparer.Instance);
+        IEnumerable<MeshCluster> clusters = service.AllEndpoints is { } all ? [all] : service.Subsets.Values;
+        foreach (var cluster in clusters)
+        {
+            foreach (var endpoint in cluster.Endpoints)
+            {
+                addresses.Add(new EndpointAddress(endpoint.Address, endpoint.Port));
+            }
+        }
+
+        return addresses;
+    }
 }

@@ -83,6 +83,14 @@ public sealed class RetryClassifierTests
     }
 
     [Fact]
+    public void Grpc_unary_retries_on_a_connection_lost_before_its_response_which_plain_http_does_not()
+    {
+        Assert.True(RetryClassifier.MayRetry(CallKind.GrpcUnary, Request(HttpMethod.Post), false, null, ResetWhileSending));
+        Assert.False(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Post), true, null, ResetWhileSending));
+        Assert.False(RetryClassifier.MayRetry(CallKind.GrpcUnary, Request(HttpMethod.Post), false, null, new TaskCanceledException("timeout")));
+    }
+
+    [Fact]
     public void Grpc_streaming_is_never_retried()
     {
         Assert.False(RetryClassifier.MayRetry(CallKind.GrpcStreaming, Request(HttpMethod.Post), true, null, Refused));
