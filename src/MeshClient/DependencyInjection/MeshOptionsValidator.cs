@@ -132,6 +132,20 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
             Fail(errors, "Pilot:ReconnectMaxBackoff", $"is {Format(pilot.ReconnectMaxBackoff)}; it must be at least {_section}:Pilot:ReconnectInitialBackoff ({Format(pilot.ReconnectInitialBackoff)})");
         }
 
+        if (pilot.Limits is not { } limits)
+        {
+            Fail(errors, "Pilot:Limits", "must not be null");
+        }
+        else
+        {
+            AtLeast(errors, "Pilot:Limits:MaxResponseBytes", limits.MaxResponseBytes, 1);
+            AtLeast(errors, "Pilot:Limits:MaxClusters", limits.MaxClusters, 1);
+            AtLeast(errors, "Pilot:Limits:MaxEndpointsPerCluster", limits.MaxEndpointsPerCluster, 1);
+            AtLeast(errors, "Pilot:Limits:MaxTotalEndpoints", limits.MaxTotalEndpoints, 1);
+            AtLeast(errors, "Pilot:Limits:MaxLabelsPerEndpoint", limits.MaxLabelsPerEndpoint, 1);
+            AtLeast(errors, "Pilot:Limits:MaxLabelLength", limits.MaxLabelLength, 1);
+        }
+
         var node = options.Node;
         NodePart(errors, "Node:PodName", node.PodName);
         NodePart(errors, "Node:PodNamespace", node.PodNamespace);

@@ -38,6 +38,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
             ["Mesh:OutlierDetection:MaxEjectionPercent"] = "30",
             ["Mesh:Mode"] = "Pilot",
             ["Mesh:Timeout"] = "00:00:05",
+            ["Mesh:Pilot:Limits:MaxEndpointsPerCluster"] = "500",
         });
 
         var options = host.Services.GetRequiredService<IOptions<MeshOptions>>().Value;
@@ -58,6 +59,8 @@ public sealed class AddMeshDiscoveryTests : IDisposable
         Assert.Equal(XdsVersion.V2, xds.Version);
         Assert.Equal("v1", xds.Labels["version"]);
         Assert.Equal("shop", xds.PodNamespace);
+        Assert.Equal(500, xds.Limits.MaxEndpointsPerCluster);
+        Assert.Equal(XdsResourceLimits.DefaultMaxClusters, xds.Limits.MaxClusters);
     }
 
     [Theory]
@@ -69,6 +72,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
     [InlineData("Mesh:Node:InstanceIp", "not-an-ip", "Mesh:Node:InstanceIp: 'not-an-ip' is not an IP address.")]
     [InlineData("Mesh:Namespace", "Bad_NS", "Mesh:Namespace: 'Bad_NS' is not a Kubernetes namespace name")]
     [InlineData("Mesh:Timeout", "-00:00:01", "Mesh:Timeout: is -00:00:01; it must be positive")]
+    [InlineData("Mesh:Pilot:Limits:MaxClusters", "0", "Mesh:Pilot:Limits:MaxClusters: is 0; it must be at least 1.")]
     [InlineData("Mesh:Pilot:ReconnectMaxBackoff", "00:00:00.5", "Mesh:Pilot:ReconnectMaxBackoff: is 00:00:00.5000000; it must be at least Mesh:Pilot:ReconnectInitialBackoff")]
     public async Task A_bad_value_fails_start_up_with_the_key_and_the_reason(string key, string value, string expected)
     {

@@ -61,5 +61,8 @@ internal sealed partial class AdsClient
 
         [LoggerMessage(EventId = 1016, Level = LogLevel.Debug, Message = "Writing to the ADS stream failed ({Error}); reading how the stream ended.")]
         public static partial void WriteFailed(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "Skipping endpoints with a {AddressKind} address (first seen in {TypeUrl}): this client cannot call them. Logged once.")]
+        public static partial void EndpointKindSkipped(ILogger logger, string addressKind, string typeUrl);
     }
 }

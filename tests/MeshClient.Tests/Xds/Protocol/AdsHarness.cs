@@ -5,7 +5,6 @@ using MeshClient.Xds;
 using MeshClient.Xds.Protocol;
 using MeshClient.Xds.Protos.Discovery;
 using MeshClient.Xds.Transport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshClient.Tests.Xds.Protocol;
 
@@ -29,11 +28,13 @@ internal sealed class AdsHarness : IAsyncDisposable
                 _changes.Add(e);
             }
         };
-        Client = new AdsClient(Transport, Options, Registry, Time, NullLogger<AdsClient>.Instance, jitterSource: jitter ?? (() => 0.5), metrics: metrics);
+        Client = new AdsClient(Transport, Options, Registry, Time, Logger, jitterSource: jitter ?? (() => 0.5), metrics: metrics);
         Client.ResourceDoesNotExist += (_, e) => Missing.TrySetResult(e);
     }
 
     public FakeGrpcTransport Transport { get; } = new();
+
+    public RecordingLogger<AdsClient> Logger { get; } = new();
 
     public RecordingTimeProvider Time { get; } = new();
 
