@@ -26,7 +26,7 @@ namespace MeshClient;
 /// using var client = new HttpClient(mesh.CreateHandler()) { BaseAddress = new Uri("http://reviews:9080") };
 /// </code>
 /// </example>
-public sealed class MeshDiscovery : IAsyncDisposable
+public sealed class MeshDiscovery : IAsyncDisposable, IDisposable
 {
     private readonly MeshRoutingRuntime _routing;
     private readonly MeshMetrics _metrics;
@@ -36,7 +36,7 @@ public sealed class MeshDiscovery : IAsyncDisposable
 
     private MeshDiscovery(MeshOptions options, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory? meterFactory)
     {
-        Registry = new MeshRegistry();
+        Registry = new MeshRegistry(RegistrySnapshot.Empty, loggerFactory.CreateLogger<MeshRegistry>());
         _routing = new MeshRoutingRuntime(options, Registry, time, loggerFactory);
         _metrics = new MeshMetrics(Registry, meterFactory);
         _http = new MeshHttpRuntime(options, () => _routing, _metrics, time, loggerFactory);
@@ -104,6 +104,9 @@ public sealed class MeshDiscovery : IAsyncDisposable
         handler.InnerHandler = innerHandler ?? MeshHttpHandler.CreateDefaultInnerHandler();
         return handler;
     }
+
+    /// <summary>Closes the ADS stream and stops watching the routing files, blocking until the stream is closed.</summary>
+    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
     /// <summary>Closes the ADS stream and stops watching the routing files.</summary>
     /// <returns>A task that completes when the stream is closed.</returns>

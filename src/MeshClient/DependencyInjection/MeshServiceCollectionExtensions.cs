@@ -80,7 +80,7 @@ public static class MeshServiceCollectionExtensions
         services.AddOptions<MeshOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<MeshOptions>>(new MeshOptionsValidator(section));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MeshRegistry>();
+        services.TryAddSingleton(sp => new MeshRegistry(RegistrySnapshot.Empty, LoggerFactoryOf(sp).CreateLogger<MeshRegistry>()));
         services.TryAddSingleton(sp => new MeshMetrics(sp.GetRequiredService<MeshRegistry>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new MeshRoutingRuntime(
             sp.GetRequiredService<IOptions<MeshOptions>>().Value,

@@ -1,3 +1,4 @@
+using MeshClient.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -124,7 +125,7 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
             {
                 _lastError = ex;
                 LogReloadFailed(_logger, ex.File, ex.Line, ex.Column, ex.Reason);
-                ReloadFailed?.Invoke(this, ex);
+                EventSubscribers.Raise(ReloadFailed, this, ex, "RoutingConfigurationFile.ReloadFailed", _logger);
                 return;
             }
 
@@ -133,7 +134,7 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
         }
 
         LogReloaded(_logger, Path);
-        Reloaded?.Invoke(this, loaded);
+        EventSubscribers.Raise(Reloaded, this, loaded, "RoutingConfigurationFile.Reloaded", _logger);
     }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e) => NotifyChanged();

@@ -203,7 +203,7 @@ internal sealed partial class AdsClient
         Log.ResourceDoesNotExist(_logger, _endpoints.TypeUrl, name, _doesNotExistTimeout);
         _registry.SetLastError($"EDS resource \"{name}\" does not exist: it was not received within {_doesNotExistTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
         UpdateSyncState(stream);
-        ResourceDoesNotExist?.Invoke(this, new XdsResourceDoesNotExistEventArgs(_endpoints.TypeUrl, name, _doesNotExistTimeout));
+        EventSubscribers.Raise(ResourceDoesNotExist, this, new XdsResourceDoesNotExistEventArgs(_endpoints.TypeUrl, name, _doesNotExistTimeout), "AdsClient.ResourceDoesNotExist", _logger);
     }
 
     private void UpdateSyncState(AdsStreamContext stream)

@@ -17,8 +17,9 @@ internal sealed class AdsHarness : IAsyncDisposable
     private readonly List<RegistryChangedEventArgs> _changes = [];
     private Task? _run;
 
-    public AdsHarness(Action<XdsClientOptions>? configure = null, Func<double>? jitter = null, MeshMetrics? metrics = null)
+    public AdsHarness(Action<XdsClientOptions>? configure = null, Func<double>? jitter = null, MeshMetrics? metrics = null, Microsoft.Extensions.Logging.ILogger<MeshRegistry>? registryLogger = null)
     {
+        Registry = new MeshRegistry(RegistrySnapshot.Empty, registryLogger);
         Options = new XdsClientOptions { PodName = "productpage-v1-123", PodNamespace = "default", InstanceIp = "10.0.0.5" };
         configure?.Invoke(Options);
         Registry.Changed += (_, e) =>
@@ -38,7 +39,7 @@ internal sealed class AdsHarness : IAsyncDisposable
 
     public RecordingTimeProvider Time { get; } = new();
 
-    public MeshRegistry Registry { get; } = new();
+    public MeshRegistry Registry { get; }
 
     public XdsClientOptions Options { get; }
 
