@@ -134,6 +134,21 @@ public sealed class AddMeshDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unclosed_flow_sequence_in_the_router_file_fails_start_up_with_one_positioned_line()
+    {
+        var router = Path.Combine(_directory, "router.yaml");
+        await File.WriteAllTextAsync(router, "routeRule:\n  reviews:\n    - match:\n        headers:\n          user:\n            regex: [jason\n");
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["Mesh:Mode"] = "Sidecar",
+            ["Mesh:Routing:RouterFile"] = router,
+        });
+
+        var error = await Assert.ThrowsAsync<MeshConfigurationException>(() => host.StartAsync());
+        Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(router)}:\d+:\d+: [^\n]+$", error.Message);
+    }
+
+    [Fact]
     public async Task Start_up_does_not_hang_when_pilot_is_down()
     {
         var time = new ManualTimeProvider();
