@@ -137,10 +137,19 @@ internal sealed partial class AdsClient : IAsyncDisposable
         try
         {
             var attempt = 0;
+            var failures = 0;
+            var failingSince = 0L;
             while (!cancellationToken.IsCancellationRequested)
             {
                 attempt++;
-                Log.Connecting(_logger, _methodPath, attempt);
+                if (attempt == 1)
+                {
+                    Log.Connecting(_logger, _methodPath, attempt);
+                }
+                else
+                {
+                    Log.ConnectingAgain(_logger, _methodPath, attempt);
+                }
                 var outcome = await RunStreamAsync(cancellationToken);
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -150,12 +159,36 @@ internal sealed partial class AdsClient : IAsyncDisposable
                 if (outcome.ReceivedData)
                 {
                     _backoff.Reset();
+                    if (failures > ReconnectLogPolicy.IndividualLines)
+                    {
+                        Log.Recovered(_logger, failures);
+                    }
+
+                    failures = 0;
                 }
 
                 var error = outcome.Error ?? "The ADS stream ended.";
                 _registry.SetConnectionState(_cache.HasClusters ? MeshConnectionState.Stale : MeshConnectionState.Connecting, error);
                 var delay = _backoff.Next();
-                Log.Reconnecting(_logger, error, delay);
+                failures++;
+                if (failures == 1)
+                {
+                    failingSince = _timeProvider.GetTimestamp();
+                }
+
+                switch (ReconnectLogPolicy.Decide(failures))
+                {
+                    case ReconnectLogLine.Attempt:
+                        Log.Reconnecting(_logger, failures, error, delay);
+                        break;
+                    case ReconnectLogLine.Summary:
+                        Log.ReconnectSummary(_logger, failures, _timeProvider.GetElapsedTime(failingSince), error, delay, ReconnectLogPolicy.NextSummary(failures));
+                        break;
+                    default:
+                        Log.ReconnectingQuietly(_logger, failures, error, delay);
+                        break;
+                }
+
                 _metrics?.XdsReconnect();
                 try
                 {
