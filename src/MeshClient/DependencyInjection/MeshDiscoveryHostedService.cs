@@ -24,6 +24,7 @@ internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyn
     private readonly MeshMetrics? _metrics;
     private HttpGrpcTransport? _transport;
     private AdsClient? _client;
+    private int _warned;
 
     public MeshDiscoveryHostedService(
         MeshOptions options,
@@ -44,6 +45,14 @@ internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyn
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _warned, 1) == 0)
+        {
+            foreach (var warning in _options.ConfigurationWarnings)
+            {
+                LogUnknownOption(_logger, warning);
+            }
+        }
+
         _ = _routing.Router;
         if (_options.Mode != MeshMode.Pilot || _client is not null)
         {

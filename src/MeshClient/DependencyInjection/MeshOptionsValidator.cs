@@ -22,7 +22,7 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
     public ValidateOptionsResult Validate(string? name, MeshOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
+        var errors = new List<string>(options.ConfigurationErrors);
         if (!Enum.IsDefined(options.Mode))
         {
             Fail(errors, "Mode", $"'{options.Mode}' is not Pilot or Sidecar");

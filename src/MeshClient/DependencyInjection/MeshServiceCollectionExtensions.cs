@@ -31,7 +31,8 @@ public static class MeshServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration is IConfigurationSection s ? s.Path : "Mesh";
-        var builder = services.AddOptions<MeshOptions>().Bind(configuration);
+        var builder = services.AddOptions<MeshOptions>().Configure(options => MeshConfigurationReader.Bind(configuration, section, options));
+        services.AddSingleton<IOptionsChangeTokenSource<MeshOptions>>(new ConfigurationChangeTokenSource<MeshOptions>(Options.Options.DefaultName, configuration));
         if (configure is not null)
         {
             builder.Configure(configure);
