@@ -29,7 +29,7 @@ namespace MeshClient;
 /// using var channel = mesh.CreateGrpcChannel("xds:///reviews:9080");
 /// </code>
 /// </example>
-public sealed class MeshDiscovery : IAsyncDisposable
+public sealed class MeshDiscovery : IAsyncDisposable, IDisposable
 {
     private readonly MeshRoutingRuntime _routing;
     private readonly MeshMetrics _metrics;
@@ -40,7 +40,7 @@ public sealed class MeshDiscovery : IAsyncDisposable
 
     private MeshDiscovery(MeshOptions options, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory? meterFactory)
     {
-        Registry = new MeshRegistry();
+        Registry = new MeshRegistry(RegistrySnapshot.Empty, loggerFactory.CreateLogger<MeshRegistry>());
         _routing = new MeshRoutingRuntime(options, Registry, time, loggerFactory);
         _metrics = new MeshMetrics(Registry, meterFactory);
         _http = new MeshHttpRuntime(options, () => _routing, _metrics, time, loggerFactory);
@@ -178,6 +178,9 @@ public sealed class MeshDiscovery : IAsyncDisposable
 
         return GrpcChannel.ForAddress(uri, options);
     }
+
+    /// <summary>Closes the ADS stream and stops watching the routing files, blocking until the stream is closed.</summary>
+    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
     /// <summary>Closes the ADS stream and stops watching the routing files.</summary>
     /// <returns>A task that completes when the stream is closed.</returns>

@@ -12,4 +12,7 @@ internal sealed partial class MeshDiscoveryHostedService
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Not synced with Pilot at {Address} within {Wait}; starting anyway and serving what arrives later. Last error: {Error}")]
     private static partial void LogNotSynced(ILogger logger, string address, TimeSpan wait, string error);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogUnknownOption(ILogger logger, string warning);
 }

@@ -10,9 +10,10 @@ namespace MeshClient.DependencyInjection;
 /// <summary>
 /// Opens the ADS stream to Pilot when the host starts and closes it when the host stops. Start-up waits for the
 /// first complete state at most <see cref="MeshPilotOptions.InitialSyncTimeout"/>, then goes on and serves what
-/// arrives later: it never hangs when Pilot is down. In Sidecar mode it only checks the routing files.
+/// arrives later: it never hangs when Pilot is down. In Sidecar mode it only checks the routing files. Disposes
+/// synchronously too, so a plain <c>ServiceProvider</c> in a <c>using</c> statement can dispose it.
 /// </summary>
-internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyncDisposable
+internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly MeshOptions _options;
     private readonly MeshRegistry _registry;
@@ -23,6 +24,7 @@ internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyn
     private readonly MeshMetrics? _metrics;
     private HttpGrpcTransport? _transport;
     private AdsClient? _client;
+    private int _warned;
 
     public MeshDiscoveryHostedService(
         MeshOptions options,
@@ -43,6 +45,14 @@ internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyn
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _warned, 1) == 0)
+        {
+            foreach (var warning in _options.ConfigurationWarnings)
+            {
+                LogUnknownOption(_logger, warning);
+            }
+        }
+
         _ = _routing.Router;
         if (_options.Mode != MeshMode.Pilot || _client is not null)
         {
@@ -86,18 +96,34 @@ internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyn
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops the stream and releases the transport, blocking until done. The stream loop and the transport never wait
+    /// on the caller's synchronization context (they use <c>ConfigureAwait(false)</c> or run on the thread pool), so
+    /// blocking here cannot deadlock.
+    /// </summary>
+    public void Dispose()
     {
-        if (_client is not null)
+        var client = Interlocked.Exchange(ref _client, null);
+        var transport = Interlocked.Exchange(ref _transport, null);
+        if (client is not null || transport is not null)
         {
-            await _client.DisposeAsync().ConfigureAwait(false);
-            _client = null;
+            Task.Run(() => DisposeAsync(client, transport).AsTask()).GetAwaiter().GetResult();
+        }
+    }
+
+    public ValueTask DisposeAsync() =>
+        DisposeAsync(Interlocked.Exchange(ref _client, null), Interlocked.Exchange(ref _transport, null));
+
+    private static async ValueTask DisposeAsync(AdsClient? client, HttpGrpcTransport? transport)
+    {
+        if (client is not null)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_transport is not null)
+        if (transport is not null)
         {
-            await _transport.DisposeAsync().ConfigureAwait(false);
-            _transport = null;
+            await transport.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

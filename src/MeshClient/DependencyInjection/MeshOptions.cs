@@ -35,4 +35,10 @@ public sealed class MeshOptions
 
     /// <summary>The timeout of one call attempt through the mesh; <see langword="null"/> for none. Default 30 s.</summary>
     public TimeSpan? Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Values of the configuration section that could not be converted, each naming the key; start-up fails with them.</summary>
+    internal List<string> ConfigurationErrors { get; } = [];
+
+    /// <summary>Keys of the configuration section that are no option, each naming the nearest known key; logged at start.</summary>
+    internal List<string> ConfigurationWarnings { get; } = [];
 }

@@ -18,6 +18,7 @@ internal static class MeshOptionsMapping
         ReconnectInitialDelay = options.Pilot.ReconnectInitialBackoff,
         ReconnectMultiplier = options.Pilot.ReconnectBackoffMultiplier,
         ReconnectMaxDelay = options.Pilot.ReconnectMaxBackoff,
+        Limits = options.Pilot.Limits,
     };
 
     public static MeshRouterOptions ToRouterOptions(this MeshOptions options, string defaultNamespace)

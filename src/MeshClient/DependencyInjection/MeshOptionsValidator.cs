@@ -22,7 +22,7 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
     public ValidateOptionsResult Validate(string? name, MeshOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = new List<string>();
+        var errors = new List<string>(options.ConfigurationErrors);
         if (!Enum.IsDefined(options.Mode))
         {
             Fail(errors, "Mode", $"'{options.Mode}' is not Pilot or Sidecar");
@@ -130,6 +130,20 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         if (pilot.ReconnectMaxBackoff < pilot.ReconnectInitialBackoff)
         {
             Fail(errors, "Pilot:ReconnectMaxBackoff", $"is {Format(pilot.ReconnectMaxBackoff)}; it must be at least {_section}:Pilot:ReconnectInitialBackoff ({Format(pilot.ReconnectInitialBackoff)})");
+        }
+
+        if (pilot.Limits is not { } limits)
+        {
+            Fail(errors, "Pilot:Limits", "must not be null");
+        }
+        else
+        {
+            AtLeast(errors, "Pilot:Limits:MaxResponseBytes", limits.MaxResponseBytes, 1);
+            AtLeast(errors, "Pilot:Limits:MaxClusters", limits.MaxClusters, 1);
+            AtLeast(errors, "Pilot:Limits:MaxEndpointsPerCluster", limits.MaxEndpointsPerCluster, 1);
+            AtLeast(errors, "Pilot:Limits:MaxTotalEndpoints", limits.MaxTotalEndpoints, 1);
+            AtLeast(errors, "Pilot:Limits:MaxLabelsPerEndpoint", limits.MaxLabelsPerEndpoint, 1);
+            AtLeast(errors, "Pilot:Limits:MaxLabelLength", limits.MaxLabelLength, 1);
         }
 
         var node = options.Node;

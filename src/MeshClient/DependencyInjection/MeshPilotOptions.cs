@@ -28,4 +28,10 @@ public sealed class MeshPilotOptions
 
     /// <summary>The longest reconnect delay. Default 30 s.</summary>
     public TimeSpan ReconnectMaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Bounds on what one xDS response may hold (<c>Mesh:Pilot:Limits:MaxClusters</c> and so on); a response over one
+    /// is rejected and the state in force stays.
+    /// </summary>
+    public XdsResourceLimits Limits { get; set; } = new();
 }

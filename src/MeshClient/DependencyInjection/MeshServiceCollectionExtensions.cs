@@ -37,7 +37,8 @@ public static class MeshServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var section = configuration is IConfigurationSection s ? s.Path : "Mesh";
-        var builder = services.AddOptions<MeshOptions>().Bind(configuration);
+        var builder = services.AddOptions<MeshOptions>().Configure(options => MeshConfigurationReader.Bind(configuration, section, options));
+        services.AddSingleton<IOptionsChangeTokenSource<MeshOptions>>(new ConfigurationChangeTokenSource<MeshOptions>(Options.Options.DefaultName, configuration));
         if (configure is not null)
         {
             builder.Configure(configure);
@@ -86,7 +87,7 @@ public static class MeshServiceCollectionExtensions
         services.AddOptions<MeshOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<MeshOptions>>(new MeshOptionsValidator(section));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<MeshRegistry>();
+        services.TryAddSingleton(sp => new MeshRegistry(RegistrySnapshot.Empty, LoggerFactoryOf(sp).CreateLogger<MeshRegistry>()));
         services.TryAddSingleton(sp => new MeshMetrics(sp.GetRequiredService<MeshRegistry>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddSingleton(sp => new MeshRoutingRuntime(
             sp.GetRequiredService<IOptions<MeshOptions>>().Value,

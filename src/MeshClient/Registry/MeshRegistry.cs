@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
 namespace MeshClient.Registry;
 
 /// <summary>
@@ -7,6 +10,7 @@ namespace MeshClient.Registry;
 public sealed class MeshRegistry
 {
     private readonly object _writeLock = new();
+    private readonly ILogger _logger;
     private RegistrySnapshot _current;
     private volatile StateHolder _state = new(MeshConnectionState.Connecting, null, false);
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -20,15 +24,37 @@ public sealed class MeshRegistry
     /// <summary>Creates a registry that starts with <paramref name="initial"/>, for example one read from a file.</summary>
     /// <param name="initial">The first snapshot.</param>
     public MeshRegistry(RegistrySnapshot initial)
+        : this(initial, null)
+    {
+    }
+
+    /// <summary>Creates an empty registry that logs the exceptions its event subscribers throw.</summary>
+    /// <param name="logger">Where a subscriber that throws is logged.</param>
+    public MeshRegistry(ILogger<MeshRegistry> logger)
+        : this(RegistrySnapshot.Empty, logger)
+    {
+    }
+
+    /// <summary>Creates a registry that starts with <paramref name="initial"/> and logs to <paramref name="logger"/>.</summary>
+    /// <param name="initial">The first snapshot.</param>
+    /// <param name="logger">Where a subscriber that throws is logged; nowhere when <see langword="null"/>.</param>
+    public MeshRegistry(RegistrySnapshot initial, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(initial);
         _current = initial;
+        _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>Raised after a new snapshot has been swapped in. Handlers run on the updating thread and must be quick.</summary>
+    /// <summary>
+    /// Raised after a new snapshot has been swapped in. Handlers run on the updating thread and must be quick; one that
+    /// throws is logged and the others still run (the update stands).
+    /// </summary>
     public event EventHandler<RegistryChangedEventArgs>? Changed;
 
-    /// <summary>Raised when <see cref="ConnectionState"/> or <see cref="LastError"/> changes.</summary>
+    /// <summary>
+    /// Raised when <see cref="ConnectionState"/> or <see cref="LastError"/> changes. A handler that throws is logged and
+    /// the others still run.
+    /// </summary>
     public event EventHandler? StateChanged;
 
     /// <summary>The current snapshot.</summary>
@@ -71,7 +97,7 @@ public sealed class MeshRegistry
             Volatile.Write(ref _current, next);
         }
 
-        Changed?.Invoke(this, new RegistryChangedEventArgs(previous, next));
+        EventSubscribers.Raise(Changed, this, new RegistryChangedEventArgs(previous, next), "MeshRegistry.Changed", _logger);
         return next;
     }
 
@@ -99,7 +125,7 @@ public sealed class MeshRegistry
             _firstSync.TrySetResult();
         }
 
-        StateChanged?.Invoke(this, EventArgs.Empty);
+        EventSubscribers.Raise(StateChanged, this, "MeshRegistry.StateChanged", _logger);
     }
 
     /// <summary>Records an error without changing the connection state (for example a rejected update).</summary>

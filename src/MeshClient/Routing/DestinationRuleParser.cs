@@ -21,8 +21,17 @@ internal sealed class DestinationRuleParser
         _defaultNamespace = defaultNamespace;
     }
 
-    public static ImmutableArray<DestinationRule> Parse(string yaml, string file, string defaultNamespace) =>
-        new DestinationRuleParser(file, defaultNamespace).Parse(yaml);
+    public static ImmutableArray<DestinationRule> Parse(string yaml, string file, string defaultNamespace)
+    {
+        try
+        {
+            return new DestinationRuleParser(file, defaultNamespace).Parse(yaml);
+        }
+        catch (Exception ex) when (ex is not MeshConfigurationException)
+        {
+            throw MeshConfigurationException.Unexpected(file, ex);
+        }
+    }
 
     /// <summary>
     /// Resolves a DestinationRule host: <c>reviews</c> and <c>reviews.prod</c> and <c>reviews.prod.svc[.suffix]</c>

@@ -56,6 +56,10 @@ public sealed class MeshConfigurationException : Exception
     /// <summary>Why the document cannot be used, without the position.</summary>
     public string Reason { get; }
 
+    /// <summary>A failure that is not a known kind of bad input, still reported as a load error of <paramref name="file"/>.</summary>
+    internal static MeshConfigurationException Unexpected(string file, Exception exception) =>
+        new(file, 0, 0, $"cannot load: {exception.GetType().Name}: {exception.Message}", exception);
+
     private static string Format(string file, int line, int column, string reason) =>
         line > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{file}:{line}:{column}: {reason}")

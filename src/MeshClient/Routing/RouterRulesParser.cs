@@ -18,7 +18,17 @@ internal sealed class RouterRulesParser
         _reader = new YamlSourceReader(file);
     }
 
-    public static RouterRules Parse(string yaml, string file) => new RouterRulesParser(file).Parse(yaml);
+    public static RouterRules Parse(string yaml, string file)
+    {
+        try
+        {
+            return new RouterRulesParser(file).Parse(yaml);
+        }
+        catch (Exception ex) when (ex is not MeshConfigurationException)
+        {
+            throw MeshConfigurationException.Unexpected(file, ex);
+        }
+    }
 
     private RouterRules Parse(string yaml)
     {

@@ -1,3 +1,4 @@
+using MeshClient.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -21,6 +22,7 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
     private readonly FileSystemWatcher? _watcher;
     private readonly object _reloadLock = new();
     private T _current;
+    private string _text;
     private volatile MeshConfigurationException? _lastError;
     private int _disposed;
 
@@ -39,20 +41,27 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(_debounce, TimeSpan.Zero);
 
         // First load: a bad file fails start-up with its FILE:LINE:COLUMN message.
-        _current = parse(ReadText(path), path);
-        _timer = (timeProvider ?? TimeProvider.System).CreateTimer(_ => Reload(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _text = ReadText(path);
+        _current = Parse(_text);
+        _timer = (timeProvider ?? TimeProvider.System).CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
         var full = System.IO.Path.GetFullPath(path);
         var directory = System.IO.Path.GetDirectoryName(full);
         if (watchFileSystem && directory is not null)
         {
-            _watcher = new FileSystemWatcher(directory, System.IO.Path.GetFileName(full))
+            // The whole directory, not just the file: a Kubernetes ConfigMap update swaps the "..data" symlink by a
+            // rename, so no event names the file itself; editors save by rename; a file may be deleted and re-created.
+            // Any event reloads (debounced), and content that did not change raises nothing.
+            _watcher = new FileSystemWatcher(directory)
             {
-                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.CreationTime,
+                NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.CreationTime,
+                IncludeSubdirectories = false,
             };
             _watcher.Changed += OnFileEvent;
             _watcher.Created += OnFileEvent;
+            _watcher.Deleted += OnFileEvent;
             _watcher.Renamed += OnFileEvent;
+            _watcher.Error += OnWatcherError;
             _watcher.EnableRaisingEvents = true;
         }
     }
@@ -88,6 +97,12 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
     {
         try
         {
+            var length = new FileInfo(path).Length;
+            if (length > YamlLimits.MaxChars)
+            {
+                throw new MeshConfigurationException(path, 0, 0, $"the file is {length} bytes long, over the limit of {YamlLimits.MaxChars}");
+            }
+
             return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
@@ -101,11 +116,18 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
     {
         if (Volatile.Read(ref _disposed) == 0)
         {
-            _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
+            try
+            {
+                _timer.Change(_debounce, Timeout.InfiniteTimeSpan);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed between the check and the change: nothing to reload any more.
+            }
         }
     }
 
-    /// <summary>Reads and parses the file now, keeping the last good content on error.</summary>
+    /// <summary>Reads and parses the file now, keeping the last good content on error. Never throws.</summary>
     internal void Reload()
     {
         if (Volatile.Read(ref _disposed) != 0)
@@ -118,13 +140,22 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
         {
             try
             {
-                loaded = _parse(ReadText(Path), Path);
+                var text = ReadText(Path);
+                if (string.Equals(text, _text, StringComparison.Ordinal))
+                {
+                    // Touched, renamed or re-created with the same content (or another file of the directory changed).
+                    _lastError = null;
+                    return;
+                }
+
+                loaded = Parse(text);
+                _text = text;
             }
             catch (MeshConfigurationException ex)
             {
                 _lastError = ex;
-                LogReloadFailed(_logger, ex.File, ex.Line, ex.Column, ex.Reason);
-                ReloadFailed?.Invoke(this, ex);
+                LogReloadFailed(_logger, ex.Message);
+                EventSubscribers.Raise(ReloadFailed, this, ex, "RoutingConfigurationFile.ReloadFailed", _logger);
                 return;
             }
 
@@ -133,8 +164,41 @@ public sealed partial class RoutingConfigurationFile<T> : IDisposable
         }
 
         LogReloaded(_logger, Path);
-        Reloaded?.Invoke(this, loaded);
+        EventSubscribers.Raise(Reloaded, this, loaded, "RoutingConfigurationFile.Reloaded", _logger);
+    }
+
+    /// <summary>Parses <paramref name="text"/>; any failure, of any exception type, is a load error of the file.</summary>
+    private T Parse(string text)
+    {
+        try
+        {
+            return _parse(text, Path);
+        }
+        catch (Exception ex) when (ex is not MeshConfigurationException)
+        {
+            throw MeshConfigurationException.Unexpected(Path, ex);
+        }
+    }
+
+    private void OnTimer()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception ex)
+        {
+            // Reload handles every failure; this is the last guard so nothing ever leaves a timer callback.
+            LogReloadCrashed(_logger, Path, ex);
+        }
     }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e) => NotifyChanged();
+
+    private void OnWatcherError(object sender, ErrorEventArgs e)
+    {
+        // The watcher's buffer overflowed or it lost the directory: check the file, as something may have changed.
+        LogWatcherError(_logger, Path, e.GetException());
+        NotifyChanged();
+    }
 }

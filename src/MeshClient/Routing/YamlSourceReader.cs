@@ -17,13 +17,32 @@ internal sealed partial class YamlSourceReader
 
     public string File { get; }
 
-    /// <summary>Loads every document of <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Loads every document of <paramref name="text"/>. Any failure of the YAML library, of any exception type, becomes
+    /// a <see cref="MeshConfigurationException"/> at the position where the scanner gave up; the limits of
+    /// <see cref="YamlLimits"/> and duplicate keys are checked first.
+    /// </summary>
+    /// <exception cref="MeshConfigurationException">The text is not usable YAML.</exception>
     public IReadOnlyList<YamlDocument> Load(string text)
     {
-        var stream = new YamlStream();
+        if (text.Length > YamlLimits.MaxChars)
+        {
+            throw new MeshConfigurationException(File, 0, 0, $"{text.Length} characters, over the limit of {YamlLimits.MaxChars}");
+        }
+
+        Scanner? scanner = null;
         try
         {
-            stream.Load(new StringReader(text));
+            scanner = new Scanner(new StringReader(text));
+            YamlPreflight.Check(new Parser(scanner), File);
+            scanner = new Scanner(new StringReader(text));
+            var stream = new YamlStream();
+            stream.Load(new Parser(scanner));
+            return [.. stream.Documents];
+        }
+        catch (MeshConfigurationException)
+        {
+            throw;
         }
         catch (YamlException ex)
         {
@@ -42,8 +61,18 @@ internal sealed partial class YamlSourceReader
 
             throw new MeshConfigurationException(File, ToInt(inner.Start.Line), ToInt(inner.Start.Column), reason, ex);
         }
-
-        return [.. stream.Documents];
+        catch (Exception ex)
+        {
+            // The YAML library failed in another way (InvalidOperationException on an unclosed flow sequence, ...):
+            // still a load error, at the position the scanner had reached.
+            var at = scanner?.CurrentPosition;
+            throw new MeshConfigurationException(
+                File,
+                at is { } line ? ToInt(line.Line) : 0,
+                at is { } column ? ToInt(column.Column) : 0,
+                $"cannot parse the YAML: {ex.Message}",
+                ex);
+        }
     }
 
     public MeshConfigurationException Error(YamlNode node, string reason, Exception? inner = null) =>

@@ -74,6 +74,9 @@ public sealed class XdsClientOptions
     /// </summary>
     public double ReconnectJitter { get; set; } = 0.2;
 
+    /// <summary>Bounds on what one response may hold (size, clusters, endpoints, labels); safe defaults.</summary>
+    public XdsResourceLimits Limits { get; set; } = new();
+
     /// <summary>Checks every option.</summary>
     /// <returns>One message per invalid option, naming the option, its value and the rule; empty when all are valid.</returns>
     public IReadOnlyList<string> Validate()
@@ -148,6 +151,15 @@ public sealed class XdsClientOptions
         if (double.IsNaN(ReconnectJitter) || ReconnectJitter is < 0 or >= 1)
         {
             errors.Add($"{nameof(ReconnectJitter)} is {ReconnectJitter.ToString(CultureInfo.InvariantCulture)}; it must be from 0 up to (not including) 1.");
+        }
+
+        if (Limits is null)
+        {
+            errors.Add($"{nameof(Limits)} must not be null.");
+        }
+        else
+        {
+            errors.AddRange(Limits.Validate());
         }
 
         return errors;

@@ -291,6 +291,19 @@ public sealed class RouteCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_unclosed_flow_sequence_in_router_yaml_prints_one_line_with_the_position_and_exits_2()
+    {
+        var router = _directory.Write("unclosed.yaml", "routeRule:\n  reviews:\n    - match:\n        headers:\n          user:\n            regex: [jason\n      route: [{tags: {version: v1}, weight: 100}]\n");
+
+        var run = await Route("--service", "reviews", "--router", router, "--registry", _seed.Registry);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Stdout);
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Matches($@"^{Regex.Escape(router)}:\d+:\d+: \S.*$", line.TrimEnd('\r'));
+    }
+
+    [Fact]
     public async Task Unparseable_router_yaml_names_the_position()
     {
         var router = _directory.Write("broken.yaml", "routeRule:\n  reviews:\n    - precedence: 2\n   route: [\n");

@@ -1,5 +1,7 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using MeshClient.Registry;
+using MeshClient.Testing;
 using IstioResourceBuilder = MeshClient.Testing.Resources.IstioResourceBuilder;
 using MeshClient.Xds;
 using MeshClient.Xds.Protocol;
@@ -10,107 +12,107 @@ using XdsCluster = MeshClient.Xds.Protos.Cluster.Cluster;
 
 namespace MeshClient.EndToEnd.Tests.Xds;
 
-/// <summary>A malformed CDS response from Pilot is NACKed over the wire, and the registry keeps the last good state.</summary>
+/// <summary>
+/// Responses mixing valid and invalid resources, from FakePilot over real gRPC: the valid ones apply, each invalid one
+/// is named in the NACK and keeps its last good version, and the NACK carries the last fully accepted version.
+/// </summary>
 public sealed class NackTests(ITestOutputHelper output)
 {
     private const string Details = "outbound|9080||details.bookinfo.svc.cluster.local";
+    private const string Duplicated = "outbound|9080||dup.bookinfo.svc.cluster.local";
 
-    public static TheoryData<XdsVersion, string> Cases()
-    {
-        var data = new TheoryData<XdsVersion, string>();
-        foreach (var version in new[] { XdsVersion.V3, XdsVersion.V2 })
-        {
-            data.Add(version, "duplicate names");
-            data.Add(version, "wrong type URL");
-            data.Add(version, "port 0");
-        }
-
-        return data;
-    }
+    public static TheoryData<XdsVersion> Versions() => new() { XdsVersion.V3, XdsVersion.V2 };
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task A_malformed_cluster_response_is_nacked_naming_the_resource_and_the_registry_keeps_its_state(XdsVersion version, string malformation)
+    [MemberData(nameof(Versions))]
+    public async Task Mixed_cds_response_applies_the_valid_clusters_and_keeps_the_last_good_version_of_each_invalid_one(XdsVersion version)
     {
         await using var harness = await DiscoveryHarness.StartAsync(version, output, Bookinfo.Serve);
         await harness.WaitForFirstSyncAsync();
         var goodCdsAck = await harness.WaitForAckOfLatestAsync(harness.ClusterType);
-        var synced = harness.Registry.Current;
-        var changes = harness.Changes.Count;
+        var ratingsBefore = harness.Registry.Current.Clusters[Bookinfo.RatingsAll];
 
-        var (resources, expectedDetail) = Malformed(harness.ClusterType, version, malformation);
-        harness.Pilot.SetRawResources(harness.ClusterType, resources);
+        var type = harness.ClusterType;
+        harness.Pilot.SetRawResources(type,
+        [
+            Pack(EdsCluster(Bookinfo.ReviewsAll), type),
+            Pack(StaticCluster(Details, ("10.44.3.31", 9080)), type),
+            Pack(StaticCluster(Bookinfo.RatingsAll, ("10.44.2.99", 9080), ("10.44.2.98", 0)), type), // invalid update of a known cluster
+            Pack(EdsCluster(Duplicated), type),
+            Pack(EdsCluster(Duplicated), type), // a new cluster, duplicated: left out
+        ]);
 
-        var nack = await harness.WaitForRequestAsync(r => r.TypeUrl == harness.ClusterType && r.IsNack);
-        var rejected = harness.Pilot.Responses.Single(r => r.TypeUrl == harness.ClusterType && r.Nonce == nack.ResponseNonce);
-        Assert.NotEqual(goodCdsAck.VersionInfo, rejected.VersionInfo);
+        var nack = await harness.WaitForRequestAsync(r => r.TypeUrl == type && r.IsNack);
         Assert.Equal(goodCdsAck.VersionInfo, nack.VersionInfo);
         Assert.Equal(XdsSubscriptionState.InvalidArgumentCode, nack.ErrorDetail!.Code);
-        foreach (var part in expectedDetail)
-        {
-            Assert.Contains(part, nack.ErrorDetail.Message, StringComparison.Ordinal);
-        }
+        Assert.Contains($"cluster \"{Bookinfo.RatingsAll}\": load_assignment: locality 0, endpoint 1: port 0 out of range 1-65535", nack.ErrorDetail.Message, StringComparison.Ordinal);
+        Assert.Contains($"cluster \"{Duplicated}\" appears more than once (resources 3 and 4)", nack.ErrorDetail.Message, StringComparison.Ordinal);
 
-        // The EDS push that came with it is still ACKed; the registry keeps the last good clusters and endpoints.
-        await harness.WaitForAckOfLatestAsync(harness.EndpointType);
-        Assert.Same(synced, harness.Registry.Current);
-        Assert.Equal(changes, harness.Changes.Count);
+        await harness.WaitUntilAsync(() => harness.Registry.Current.Clusters.ContainsKey(Details), "the valid new cluster applied");
+        var clusters = harness.Registry.Current.Clusters;
+        Assert.Equal([Details, Bookinfo.RatingsAll, Bookinfo.ReviewsAll], clusters.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("10.44.3.31", Assert.Single(clusters[Details].Endpoints).Address);
+        Assert.Equal(ratingsBefore.Endpoints, clusters[Bookinfo.RatingsAll].Endpoints); // the last good (EDS) version stays
+        Assert.Equal(ClusterLoadBalancerPolicy.LeastRequest, clusters[Bookinfo.RatingsAll].LoadBalancerPolicy);
         Assert.Equal(MeshConnectionState.Synced, harness.Registry.ConnectionState);
-        Assert.Contains($"CDS update version \"{rejected.VersionInfo}\" rejected", harness.Registry.LastError, StringComparison.Ordinal);
-        Assert.Contains(expectedDetail[0], harness.Registry.LastError, StringComparison.Ordinal);
-        Assert.True(harness.Registry.Current.TryFindService("reviews", DiscoveryHarness.PodNamespace, out _));
-
-        // Pilot fixes its config: the next CDS response is applied and ACKed on the same stream.
-        harness.Pilot.RemoveRawResources(harness.ClusterType);
-        var recovered = await harness.WaitForRequestAsync(r => r.TypeUrl == harness.ClusterType && r.IsAck && r.Sequence > nack.Sequence);
-        Assert.NotEqual(goodCdsAck.VersionInfo, recovered.VersionInfo);
+        Assert.Contains("CDS update version", harness.Registry.LastError, StringComparison.Ordinal);
         Assert.All(harness.Pilot.Requests, r => Assert.Equal(1, r.StreamId));
     }
 
-    private static (Any[] Resources, string[] ExpectedDetail) Malformed(string clusterType, XdsVersion version, string malformation)
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Mixed_eds_response_applies_the_valid_assignments_and_keeps_the_last_good_endpoints_of_each_invalid_one(XdsVersion version)
     {
-        switch (malformation)
-        {
-            case "duplicate names":
-                return (
-                    [Pack(EdsCluster(Bookinfo.ReviewsAll), clusterType), Pack(EdsCluster(Details), clusterType), Pack(EdsCluster(Bookinfo.ReviewsAll), clusterType)],
-                    [$"cluster \"{Bookinfo.ReviewsAll}\" appears more than once", "resources 0 and 2"]);
-            case "wrong type URL":
-                // A cluster packed as the other version's cluster type: the mix-up of a Pilot serving both APIs.
-                var otherClusterType = XdsTypeUrls.Cluster(version == XdsVersion.V3 ? XdsVersion.V2 : XdsVersion.V3);
-                return (
-                    [Pack(EdsCluster(Bookinfo.ReviewsAll), clusterType), Pack(EdsCluster(Details), otherClusterType)],
-                    ["resource 1", $"type URL \"{otherClusterType}\" does not match", clusterType]);
-            case "port 0":
-                var cluster = new XdsCluster
-                {
-                    Name = Details,
-                    Type = XdsCluster.Types.DiscoveryType.Static,
-                    LoadAssignment = new ClusterLoadAssignment
-                    {
-                        ClusterName = Details,
-                        Endpoints =
-                        {
-                            new LocalityLbEndpoints
-                            {
-                                LbEndpoints =
-                                {
-                                    new LbEndpoint { Endpoint = new Endpoint { Address = SocketAddress("10.44.3.31", 9080) } },
-                                    new LbEndpoint { Endpoint = new Endpoint { Address = SocketAddress("10.44.3.32", 0) } },
-                                },
-                            },
-                        },
-                    },
-                };
-                return (
-                    [Pack(EdsCluster(Bookinfo.ReviewsAll), clusterType), Pack(cluster, clusterType)],
-                    [$"cluster \"{Details}\"", "endpoint 1", "port 0 out of range"]);
-            default:
-                throw new ArgumentOutOfRangeException(nameof(malformation), malformation, "unknown case");
-        }
+        await using var harness = await DiscoveryHarness.StartAsync(version, output, Bookinfo.Serve);
+        await harness.WaitForFirstSyncAsync();
+        var goodEdsAck = await harness.WaitForAckOfLatestAsync(harness.EndpointType);
+        var ratingsBefore = harness.Registry.Current.Clusters[Bookinfo.RatingsAll].Endpoints;
+
+        var type = harness.EndpointType;
+        var newReviews = new FakeEndpoint("10.44.1.99", 9080);
+        var badRatings = IstioResourceBuilder.BuildLoadAssignment(Bookinfo.RatingsAll, [new FakeEndpoint("10.44.2.23", 9080)]);
+        badRatings.Endpoints[0].LbEndpoints.Add(new LbEndpoint { Endpoint = new Endpoint { Address = new Address { SocketAddress = new SocketAddress { Address = string.Empty, PortValue = 9080 } } } });
+        harness.Pilot.SetRawResources(type,
+        [
+            Pack(IstioResourceBuilder.BuildLoadAssignment(Bookinfo.ReviewsAll, [newReviews]), type),
+            Pack(badRatings, type),
+            new Any { TypeUrl = type, Value = ByteString.CopyFrom(0x0A, 0x7F, 0x41) }, // truncated: no name can be read
+        ]);
+
+        var nack = await harness.WaitForRequestAsync(r => r.TypeUrl == type && r.IsNack);
+        Assert.Equal(goodEdsAck.VersionInfo, nack.VersionInfo);
+        Assert.Contains($"cluster_load_assignment \"{Bookinfo.RatingsAll}\": locality 0, endpoint 1: socket address is empty", nack.ErrorDetail!.Message, StringComparison.Ordinal);
+        Assert.Contains("resource 2: cannot decode ClusterLoadAssignment", nack.ErrorDetail.Message, StringComparison.Ordinal);
+
+        await harness.WaitUntilAsync(
+            () => harness.Registry.Current.Clusters[Bookinfo.ReviewsAll].Endpoints is [{ Address: "10.44.1.99" }],
+            "the valid assignment applied");
+        Assert.Equal(ratingsBefore, harness.Registry.Current.Clusters[Bookinfo.RatingsAll].Endpoints);
+        Assert.Equal(MeshConnectionState.Synced, harness.Registry.ConnectionState);
+
+        // Pilot fixes its endpoints: the next EDS response is ACKed on the same stream.
+        harness.Pilot.RemoveRawResources(type);
+        var recovered = await harness.WaitForRequestAsync(r => r.TypeUrl == type && r.IsAck && r.Sequence > nack.Sequence);
+        Assert.NotEqual(goodEdsAck.VersionInfo, recovered.VersionInfo);
+        Assert.All(harness.Pilot.Requests, r => Assert.Equal(1, r.StreamId));
     }
 
-    private static Address SocketAddress(string ip, uint port) => new() { SocketAddress = new SocketAddress { Address = ip, PortValue = port } };
+    [Fact]
+    public async Task Response_over_a_limit_is_nacked_naming_the_limit_and_nothing_of_it_applies()
+    {
+        await using var harness = await DiscoveryHarness.StartAsync(XdsVersion.V3, output, Bookinfo.Serve, o => o.Limits.MaxClusters = 4);
+        await harness.WaitForFirstSyncAsync();
+        var goodCdsAck = await harness.WaitForAckOfLatestAsync(harness.ClusterType);
+        var synced = harness.Registry.Current;
+
+        var type = harness.ClusterType;
+        harness.Pilot.SetRawResources(type, [.. Enumerable.Range(1, 5).Select(i => Pack(StaticCluster($"outbound|80||s{i}.bookinfo.svc.cluster.local", ("10.9.0.1", 80)), type))]);
+
+        var nack = await harness.WaitForRequestAsync(r => r.TypeUrl == type && r.IsNack);
+        Assert.Equal(goodCdsAck.VersionInfo, nack.VersionInfo);
+        Assert.Equal("response has 5 clusters, over the limit Limits.MaxClusters (4); nothing of it applied", nack.ErrorDetail!.Message);
+        Assert.Same(synced, harness.Registry.Current);
+    }
 
     private static XdsCluster EdsCluster(string name) => new()
     {
@@ -119,5 +121,21 @@ public sealed class NackTests(ITestOutputHelper output)
         EdsClusterConfig = new XdsCluster.Types.EdsClusterConfig { EdsConfig = new ConfigSource { Ads = new AggregatedConfigSource() }, ServiceName = name },
     };
 
-    private static Any Pack(XdsCluster cluster, string typeUrl) => IstioResourceBuilder.Pack(cluster, typeUrl);
+    private static XdsCluster StaticCluster(string name, params (string Ip, uint Port)[] endpoints)
+    {
+        var group = new LocalityLbEndpoints();
+        foreach (var (ip, port) in endpoints)
+        {
+            group.LbEndpoints.Add(new LbEndpoint { Endpoint = new Endpoint { Address = new Address { SocketAddress = new SocketAddress { Address = ip, PortValue = port } } } });
+        }
+
+        return new XdsCluster
+        {
+            Name = name,
+            Type = XdsCluster.Types.DiscoveryType.Static,
+            LoadAssignment = new ClusterLoadAssignment { ClusterName = name, Endpoints = { group } },
+        };
+    }
+
+    private static Any Pack(IMessage message, string typeUrl) => IstioResourceBuilder.Pack(message, typeUrl);
 }

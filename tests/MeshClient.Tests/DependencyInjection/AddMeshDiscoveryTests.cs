@@ -9,6 +9,7 @@ using MeshClient.Xds;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MeshClient.Tests.DependencyInjection;
@@ -38,6 +39,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
             ["Mesh:OutlierDetection:MaxEjectionPercent"] = "30",
             ["Mesh:Mode"] = "Pilot",
             ["Mesh:Timeout"] = "00:00:05",
+            ["Mesh:Pilot:Limits:MaxEndpointsPerCluster"] = "500",
         });
 
         var options = host.Services.GetRequiredService<IOptions<MeshOptions>>().Value;
@@ -58,6 +60,8 @@ public sealed class AddMeshDiscoveryTests : IDisposable
         Assert.Equal(XdsVersion.V2, xds.Version);
         Assert.Equal("v1", xds.Labels["version"]);
         Assert.Equal("shop", xds.PodNamespace);
+        Assert.Equal(500, xds.Limits.MaxEndpointsPerCluster);
+        Assert.Equal(XdsResourceLimits.DefaultMaxClusters, xds.Limits.MaxClusters);
     }
 
     [Theory]
@@ -69,6 +73,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
     [InlineData("Mesh:Node:InstanceIp", "not-an-ip", "Mesh:Node:InstanceIp: 'not-an-ip' is not an IP address.")]
     [InlineData("Mesh:Namespace", "Bad_NS", "Mesh:Namespace: 'Bad_NS' is not a Kubernetes namespace name")]
     [InlineData("Mesh:Timeout", "-00:00:01", "Mesh:Timeout: is -00:00:01; it must be positive")]
+    [InlineData("Mesh:Pilot:Limits:MaxClusters", "0", "Mesh:Pilot:Limits:MaxClusters: is 0; it must be at least 1.")]
     [InlineData("Mesh:Pilot:ReconnectMaxBackoff", "00:00:00.5", "Mesh:Pilot:ReconnectMaxBackoff: is 00:00:00.5000000; it must be at least Mesh:Pilot:ReconnectInitialBackoff")]
     public async Task A_bad_value_fails_start_up_with_the_key_and_the_reason(string key, string value, string expected)
     {
@@ -105,12 +110,59 @@ public sealed class AddMeshDiscoveryTests : IDisposable
         Assert.Contains("Mesh:Sidecar:CallAddress is ':99999': after ':' it needs a port from 1 to 65535.", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task A_value_of_the_wrong_type_fails_start_up_naming_the_key()
+    [Theory]
+    [InlineData("Mesh:Pilot:XdsVersion", "v4", "Mesh:Pilot:XdsVersion: 'v4' is not one of V2, V3.")]
+    [InlineData("Mesh:Mode", "Ambient", "Mesh:Mode: 'Ambient' is not one of Pilot, Sidecar.")]
+    [InlineData("Mesh:Routing:Strategies:reviews", "Fastest", "Mesh:Routing:Strategies:reviews: 'Fastest' is not one of RoundRobin, Random, WeightedResponse, SessionStickiness, LeastRequest.")]
+    [InlineData("Mesh:Pilot:ResourceTimeout", "ten seconds", "Mesh:Pilot:ResourceTimeout: 'ten seconds' is not a time span: write 00:00:10, 10s, 500ms or 2m.")]
+    [InlineData("Mesh:Retry:OnNext", "two", "Mesh:Retry:OnNext: 'two' is not a whole number.")]
+    [InlineData("Mesh:Retry:Enabled", "yes", "Mesh:Retry:Enabled: 'yes' is not true or false.")]
+    public async Task A_value_the_binder_cannot_convert_fails_start_up_with_the_key_and_the_accepted_values(string key, string value, string expected)
     {
-        using var host = BuildHost(new Dictionary<string, string?> { ["Mesh:Pilot:XdsVersion"] = "V9" });
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
-        Assert.Contains("Mesh:Pilot:XdsVersion", error.Message, StringComparison.Ordinal);
+        using var host = BuildHost(new Dictionary<string, string?> { [key] = value, ["Mesh:Pilot:InitialSyncTimeout"] = "00:00:00" });
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:10", 10_000)]
+    [InlineData("10s", 10_000)]
+    [InlineData("500ms", 500)]
+    [InlineData("2m", 120_000)]
+    [InlineData("1m30s", 90_000)]
+    [InlineData("1.5s", 1_500)]
+    public void Time_spans_take_the_dotnet_form_and_the_go_chassis_units(string text, int milliseconds)
+    {
+        using var host = BuildHost(new Dictionary<string, string?> { ["Mesh:Pilot:ResourceTimeout"] = text, ["Mesh:Timeout"] = text });
+        var options = host.Services.GetRequiredService<IOptions<MeshOptions>>().Value;
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), options.Pilot.ResourceTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), options.Timeout);
+    }
+
+    [Fact]
+    public async Task An_unknown_key_under_mesh_is_a_warning_at_start_naming_the_nearest_known_key()
+    {
+        var logs = new MeshClient.Tests.Routing.RecordingLogger();
+        using var host = BuildHost(
+            new Dictionary<string, string?>
+            {
+                ["Mesh:Mode"] = "Sidecar",
+                ["Mesh:Pilot:Adress"] = "grpc://istiod:15010",
+                ["Mesh:Completely:Different"] = "x",
+                ["Mesh:Service:Tags:anything"] = "fine",
+                ["Mesh:Routing:Rules:routeRule:reviews:0:route:0:weight"] = "100",
+                ["Mesh:Routing:Rules:routeRule:reviews:0:route:0:tags:version"] = "v1",
+            },
+            services => services.AddLogging(b => b.AddProvider(new RecordingLoggerProvider(logs))));
+
+        await host.StartAsync().WaitAsync(Bound);
+        await host.StopAsync().WaitAsync(Bound);
+
+        var warnings = logs.Entries.Where(e => e.EventId.Id == 5003).Select(e => e.Message).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            ["Mesh:Completely:Different is not a MeshClient option.", "Mesh:Pilot:Adress is not a MeshClient option; did you mean Mesh:Pilot:Address?"],
+            warnings);
+        Assert.All(logs.Entries.Where(e => e.EventId.Id == 5003), e => Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, e.Level));
     }
 
     [Fact]
@@ -127,6 +179,21 @@ public sealed class AddMeshDiscoveryTests : IDisposable
         var error = await Assert.ThrowsAsync<MeshConfigurationException>(() => host.StartAsync());
         Assert.StartsWith(router + ":", error.Message, StringComparison.Ordinal);
         Assert.Contains("100", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unclosed_flow_sequence_in_the_router_file_fails_start_up_with_one_positioned_line()
+    {
+        var router = Path.Combine(_directory, "router.yaml");
+        await File.WriteAllTextAsync(router, "routeRule:\n  reviews:\n    - match:\n        headers:\n          user:\n            regex: [jason\n");
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["Mesh:Mode"] = "Sidecar",
+            ["Mesh:Routing:RouterFile"] = router,
+        });
+
+        var error = await Assert.ThrowsAsync<MeshConfigurationException>(() => host.StartAsync());
+        Assert.Matches($@"^{System.Text.RegularExpressions.Regex.Escape(router)}:\d+:\d+: [^\n]+$", error.Message);
     }
 
     [Fact]

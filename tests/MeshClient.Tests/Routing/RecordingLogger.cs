@@ -16,7 +16,7 @@ internal sealed class RecordingLogger : ILogger
     public bool IsEnabled(LogLevel logLevel) => true;
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        _entries.Enqueue(new LogEntry(logLevel, eventId, formatter(state, exception)));
+        _entries.Enqueue(new LogEntry(logLevel, eventId, formatter(state, exception), exception));
 
-    internal sealed record LogEntry(LogLevel Level, EventId EventId, string Message);
+    internal sealed record LogEntry(LogLevel Level, EventId EventId, string Message, Exception? Exception = null);
 }

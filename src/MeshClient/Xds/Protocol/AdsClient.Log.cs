@@ -14,14 +14,26 @@ internal sealed partial class AdsClient
         [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Opening ADS stream {MethodPath} (attempt {Attempt}).")]
         public static partial void Connecting(ILogger logger, string methodPath, int attempt);
 
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "ADS stream failed: {Error}")]
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "ADS stream failed: {Error}")]
         public static partial void StreamFailed(ILogger logger, string error, Exception exception);
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Pilot closed the ADS stream.")]
         public static partial void StreamClosedByServer(ILogger logger);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Reconnecting to Pilot in {Delay} after: {Reason}")]
-        public static partial void Reconnecting(ILogger logger, string reason, TimeSpan delay);
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Pilot connection failed (attempt {Failures} in a row): {Reason}. Next attempt in {Delay}.")]
+        public static partial void Reconnecting(ILogger logger, int failures, string reason, TimeSpan delay);
+
+        [LoggerMessage(EventId = 1018, Level = LogLevel.Debug, Message = "Pilot connection failed (attempt {Failures} in a row): {Reason}. Next attempt in {Delay}.")]
+        public static partial void ReconnectingQuietly(ILogger logger, int failures, string reason, TimeSpan delay);
+
+        [LoggerMessage(EventId = 1019, Level = LogLevel.Warning, Message = "Pilot still unreachable: {Failures} failed attempts in a row over {Elapsed}; last error: {Reason}. Retrying every {Delay} or so; the next summary after {NextSummary} failures (each attempt at Debug).")]
+        public static partial void ReconnectSummary(ILogger logger, int failures, TimeSpan elapsed, string reason, TimeSpan delay, int nextSummary);
+
+        [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Connected to Pilot again after {Failures} failed attempts.")]
+        public static partial void Recovered(ILogger logger, int failures);
+
+        [LoggerMessage(EventId = 1021, Level = LogLevel.Debug, Message = "Opening ADS stream {MethodPath} (attempt {Attempt}).")]
+        public static partial void ConnectingAgain(ILogger logger, string methodPath, int attempt);
 
         [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Received {TypeUrl} version \"{Version}\" nonce \"{Nonce}\" with {Count} resources.")]
         public static partial void ResponseReceived(ILogger logger, string typeUrl, string version, string nonce, int count);
@@ -61,5 +73,8 @@ internal sealed partial class AdsClient
 
         [LoggerMessage(EventId = 1016, Level = LogLevel.Debug, Message = "Writing to the ADS stream failed ({Error}); reading how the stream ended.")]
         public static partial void WriteFailed(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 1017, Level = LogLevel.Warning, Message = "Skipping endpoints with a {AddressKind} address (first seen in {TypeUrl}): this client cannot call them. Logged once.")]
+        public static partial void EndpointKindSkipped(ILogger logger, string addressKind, string typeUrl);
     }
 }

@@ -192,118 +192,6 @@ internal sealed partial class AdsClient
         }
     }
 
-    private async Task HandleResponseAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
-    {
-        stream.ReceivedData = true;
-        _metrics?.XdsResponse(response.TypeUrl);
-        Log.ResponseReceived(_logger, response.TypeUrl, response.VersionInfo, response.Nonce, response.Resources.Count);
-        if (string.Equals(response.TypeUrl, _clusters.TypeUrl, StringComparison.Ordinal))
-        {
-            await HandleClustersAsync(stream, response, cancellationToken);
-        }
-        else if (string.Equals(response.TypeUrl, _endpoints.TypeUrl, StringComparison.Ordinal))
-        {
-            await HandleEndpointsAsync(stream, response, cancellationToken);
-        }
-        else
-        {
-            Log.UnknownTypeIgnored(_logger, response.TypeUrl, response.Nonce);
-        }
-    }
-
-    private async Task HandleClustersAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
-    {
-        _clusters.OnResponse(response);
-        List<DecodedCluster> clusters;
-        try
-        {
-            clusters = ClusterResourceDecoder.Decode(response);
-        }
-        catch (XdsResourceException ex)
-        {
-            await RejectAsync(stream, _clusters, "CDS", response, ex.Message, cancellationToken);
-            return;
-        }
-
-        _cache.ReplaceClusters(clusters);
-        stream.ClustersApplied = true;
-        Publish();
-
-        var previousNames = _endpoints.ResourceNames;
-        var names = _cache.EdsServiceNames;
-        var changed = _endpoints.SetResourceNames(names);
-        foreach (var removed in previousNames.Except(names, StringComparer.Ordinal))
-        {
-            stream.Forget(removed);
-        }
-
-        foreach (var name in names)
-        {
-            stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
-        }
-
-        var send = names.Length > 0 ? changed || !stream.EndpointsRequested : changed && stream.EndpointsRequested;
-        if (send)
-        {
-            Log.EndpointSubscriptionChanged(_logger, names.Length, string.Join(",", names));
-            stream.EndpointsRequested = true;
-            await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
-        }
-
-        UpdateSyncState(stream);
-        _metrics?.XdsAck(response.TypeUrl);
-        await WriteAsync(stream, _clusters.Ack(response), cancellationToken);
-        Log.Acked(_logger, response.TypeUrl, response.VersionInfo, response.Nonce);
-    }
-
-    private async Task HandleEndpointsAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
-    {
-        _endpoints.OnResponse(response);
-        List<DecodedLoadAssignment> assignments;
-        int ignored;
-        try
-        {
-            assignments = EndpointResourceDecoder.Decode(response, _endpoints.ResourceNames.ToHashSet(StringComparer.Ordinal), out ignored);
-        }
-        catch (XdsResourceException ex)
-        {
-            await RejectAsync(stream, _endpoints, "EDS", response, ex.Message, cancellationToken);
-            return;
-        }
-
-        if (ignored > 0)
-        {
-            Log.UnrequestedResourcesIgnored(_logger, response.TypeUrl, ignored);
-        }
-
-        _cache.ApplyAssignments(assignments);
-        foreach (var assignment in assignments)
-        {
-            stream.StopTimer(assignment.ServiceName);
-            stream.EndpointsReceived.Add(assignment.ServiceName);
-        }
-
-        Publish();
-        UpdateSyncState(stream);
-        _metrics?.XdsAck(response.TypeUrl);
-        await WriteAsync(stream, _endpoints.Ack(response), cancellationToken);
-        Log.Acked(_logger, response.TypeUrl, response.VersionInfo, response.Nonce);
-    }
-
-    private async Task RejectAsync(
-        AdsStreamContext stream,
-        XdsSubscriptionState subscription,
-        string kind,
-        DiscoveryResponse response,
-        string problem,
-        CancellationToken cancellationToken)
-    {
-        Log.Rejected(_logger, kind, response.VersionInfo, response.Nonce, problem);
-        _registry.SetLastError($"{kind} update version \"{response.VersionInfo}\" rejected: {problem}");
-        _metrics?.XdsNack(response.TypeUrl);
-        await WriteAsync(stream, subscription.Nack(response, problem), cancellationToken);
-    }
-
     private void HandleTimerFired(AdsStreamContext stream, string name, long timerId)
     {
         if (!stream.TryTakeFiredTimer(name, timerId))
@@ -315,7 +203,7 @@ internal sealed partial class AdsClient
         Log.ResourceDoesNotExist(_logger, _endpoints.TypeUrl, name, _doesNotExistTimeout);
         _registry.SetLastError($"EDS resource \"{name}\" does not exist: it was not received within {_doesNotExistTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
         UpdateSyncState(stream);
-        ResourceDoesNotExist?.Invoke(this, new XdsResourceDoesNotExistEventArgs(_endpoints.TypeUrl, name, _doesNotExistTimeout));
+        EventSubscribers.Raise(ResourceDoesNotExist, this, new XdsResourceDoesNotExistEventArgs(_endpoints.TypeUrl, name, _doesNotExistTimeout), "AdsClient.ResourceDoesNotExist", _logger);
     }
 
     private void UpdateSyncState(AdsStreamContext stream)

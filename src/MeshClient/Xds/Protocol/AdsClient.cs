@@ -19,9 +19,12 @@ namespace MeshClient.Xds.Protocol;
 /// </para>
 /// <para>
 /// Protocol: the first request of every stream carries the node; the CDS request is sent first (wildcard: no names),
-/// then, when EDS names are known (after a reconnect), the EDS request. Each response is validated whole: when valid it
-/// is applied and ACKed (version and nonce echoed), otherwise NACKed (last applied version, the new nonce,
-/// error_detail INVALID_ARGUMENT naming the resource and problem) and the previous state stays. When a CDS response
+/// then, when EDS names are known (after a reconnect), the EDS request. Each response is validated resource by resource
+/// (gRFC A46): its valid resources apply; an invalid resource keeps its last good version (or stays absent); when all
+/// are valid the response is ACKed (version and nonce echoed), otherwise NACKed (last fully accepted version, the new
+/// nonce, error_detail INVALID_ARGUMENT naming every invalid resource and why). A response over a response-wide limit
+/// of <see cref="XdsResourceLimits"/> is NACKed whole and nothing of it applies. Endpoints the client cannot call
+/// (internal addresses, pipes) are skipped and logged once per kind. When a CDS response
 /// changes the set of EDS names, the full sorted name list is re-sent before the CDS ACK. After a reconnect the last
 /// ACKed versions are sent with empty nonces. Responses of a type URL the client did not subscribe to are ignored
 /// (logged, neither ACKed nor NACKed), as Envoy does; the stream carries on.
@@ -53,6 +56,8 @@ internal sealed partial class AdsClient : IAsyncDisposable
     private readonly XdsSubscriptionState _clusters;
     private readonly XdsSubscriptionState _endpoints;
     private readonly XdsResourceCache _cache = new();
+    private readonly XdsResourceLimits _limits;
+    private readonly HashSet<string> _skippedAddressKinds = new(StringComparer.Ordinal);
     private readonly object _lifecycleLock = new();
     private int _running;
     private CancellationTokenSource? _backgroundCts;
@@ -94,6 +99,7 @@ internal sealed partial class AdsClient : IAsyncDisposable
         Version = options.Version;
         Identity = identity ?? NodeIdentity.Resolve(options);
         _doesNotExistTimeout = options.ResourceDoesNotExistTimeout;
+        _limits = options.Limits;
 #pragma warning disable CA5394 // Jitter only spreads reconnects; it needs no cryptographic randomness.
         _backoff = ReconnectBackoff.FromOptions(options, jitterSource ?? (() => Random.Shared.NextDouble()));
 #pragma warning restore CA5394
@@ -131,10 +137,19 @@ internal sealed partial class AdsClient : IAsyncDisposable
         try
         {
             var attempt = 0;
+            var failures = 0;
+            var failingSince = 0L;
             while (!cancellationToken.IsCancellationRequested)
             {
                 attempt++;
-                Log.Connecting(_logger, _methodPath, attempt);
+                if (attempt == 1)
+                {
+                    Log.Connecting(_logger, _methodPath, attempt);
+                }
+                else
+                {
+                    Log.ConnectingAgain(_logger, _methodPath, attempt);
+                }
                 var outcome = await RunStreamAsync(cancellationToken);
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -144,12 +159,36 @@ internal sealed partial class AdsClient : IAsyncDisposable
                 if (outcome.ReceivedData)
                 {
                     _backoff.Reset();
+                    if (failures > ReconnectLogPolicy.IndividualLines)
+                    {
+                        Log.Recovered(_logger, failures);
+                    }
+
+                    failures = 0;
                 }
 
                 var error = outcome.Error ?? "The ADS stream ended.";
                 _registry.SetConnectionState(_cache.HasClusters ? MeshConnectionState.Stale : MeshConnectionState.Connecting, error);
                 var delay = _backoff.Next();
-                Log.Reconnecting(_logger, error, delay);
+                failures++;
+                if (failures == 1)
+                {
+                    failingSince = _timeProvider.GetTimestamp();
+                }
+
+                switch (ReconnectLogPolicy.Decide(failures))
+                {
+                    case ReconnectLogLine.Attempt:
+                        Log.Reconnecting(_logger, failures, error, delay);
+                        break;
+                    case ReconnectLogLine.Summary:
+                        Log.ReconnectSummary(_logger, failures, _timeProvider.GetElapsedTime(failingSince), error, delay, ReconnectLogPolicy.NextSummary(failures));
+                        break;
+                    default:
+                        Log.ReconnectingQuietly(_logger, failures, error, delay);
+                        break;
+                }
+
                 _metrics?.XdsReconnect();
                 try
                 {

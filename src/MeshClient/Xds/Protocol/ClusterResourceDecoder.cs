@@ -13,36 +13,48 @@ namespace MeshClient.Xds.Protocol;
 /// </summary>
 internal static class ClusterResourceDecoder
 {
-    /// <summary>Decodes a CDS response: the full set of clusters.</summary>
+    /// <summary>
+    /// Decodes a CDS response (the full set of clusters) resource by resource (gRFC A46): an invalid cluster is recorded
+    /// in <paramref name="errors"/> (with its name when it can be read) and left out; the others are returned.
+    /// </summary>
     /// <param name="response">The response.</param>
-    /// <returns>The clusters in the order of the response.</returns>
-    /// <exception cref="XdsResourceException">A resource is invalid; the message names it and the problem.</exception>
-    public static List<DecodedCluster> Decode(DiscoveryResponse response)
+    /// <param name="limits">The per-cluster endpoint and label limits of inline load assignments.</param>
+    /// <param name="errors">Receives the invalid resources.</param>
+    /// <param name="skipped">Receives the address kinds of inline endpoints skipped because the client cannot call them.</param>
+    /// <returns>The valid clusters in the order of the response.</returns>
+    public static List<DecodedCluster> Decode(DiscoveryResponse response, XdsResourceLimits limits, XdsResourceErrors errors, ISet<string> skipped)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var clusters = DiscoveryResponseReader.Unpack(response, XdsCluster.Parser, "Cluster");
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clusters = DiscoveryResponseReader.Unpack(response, XdsCluster.Parser, "Cluster", errors);
+        var duplicates = DiscoveryResponseReader.FindDuplicates(clusters, c => c.Name, "cluster", errors);
         var decoded = new List<DecodedCluster>(clusters.Count);
-        for (var i = 0; i < clusters.Count; i++)
+        foreach (var (i, cluster) in clusters)
         {
-            var cluster = clusters[i];
             if (cluster.Name.Length == 0)
             {
-                throw new XdsResourceException($"resource {i}: cluster has no name");
+                errors.Add(null, $"resource {i}: cluster has no name");
+                continue;
             }
 
-            if (!seen.TryAdd(cluster.Name, i))
+            if (duplicates.Contains(cluster.Name))
             {
-                throw new XdsResourceException($"cluster \"{cluster.Name}\" appears more than once (resources {seen[cluster.Name]} and {i})");
+                continue;
             }
 
-            decoded.Add(Decode(cluster));
+            try
+            {
+                decoded.Add(Decode(cluster, limits, skipped));
+            }
+            catch (XdsResourceException ex)
+            {
+                errors.Add(cluster.Name, ex.Message);
+            }
         }
 
         return decoded;
     }
 
-    private static DecodedCluster Decode(XdsCluster cluster)
+    private static DecodedCluster Decode(XdsCluster cluster, XdsResourceLimits limits, ISet<string> skipped)
     {
         var policy = ToPolicy(cluster.LbPolicy);
         if (cluster.ClusterDiscoveryTypeCase == XdsCluster.ClusterDiscoveryTypeOneofCase.Type && cluster.Type == XdsCluster.Types.DiscoveryType.Eds)
@@ -53,7 +65,7 @@ internal static class ClusterResourceDecoder
 
         // STATIC, STRICT_DNS, LOGICAL_DNS and ORIGINAL_DST clusters carry their endpoints (if any) inline.
         var endpoints = cluster.LoadAssignment is { } assignment
-            ? EndpointResourceDecoder.ToEndpoints(assignment, $"cluster \"{cluster.Name}\": load_assignment")
+            ? EndpointResourceDecoder.ToEndpoints(assignment, $"cluster \"{cluster.Name}\": load_assignment", limits, skipped)
             : ImmutableArray<MeshEndpoint>.Empty;
         return new DecodedCluster(cluster.Name, policy, null, endpoints);
     }

@@ -27,32 +27,42 @@ internal static class EndpointResourceDecoder
     /// <summary>The filter metadata key whose <c>labels</c> struct holds endpoint labels.</summary>
     public const string IstioMetadataKey = "istio";
 
-    /// <summary>Decodes an EDS response, keeping only the resources that were requested.</summary>
+    /// <summary>
+    /// Decodes an EDS response resource by resource (gRFC A46), keeping only the resources that were requested. An
+    /// invalid resource is recorded in <paramref name="errors"/> and left out; the others are returned.
+    /// </summary>
     /// <param name="response">The response.</param>
     /// <param name="requested">The names the client subscribed to.</param>
-    /// <param name="ignored">How many resources were dropped because they were not requested.</param>
-    /// <returns>The requested assignments in the order of the response.</returns>
-    /// <exception cref="XdsResourceException">A resource is invalid; the message names it and the problem.</exception>
-    public static List<DecodedLoadAssignment> Decode(DiscoveryResponse response, IReadOnlySet<string> requested, out int ignored)
+    /// <param name="limits">The per-cluster endpoint and label limits.</param>
+    /// <param name="errors">Receives the invalid resources.</param>
+    /// <param name="skipped">Receives the address kinds of endpoints skipped because the client cannot call them.</param>
+    /// <param name="ignored">How many valid resources were dropped because they were not requested.</param>
+    /// <returns>The valid requested assignments in the order of the response.</returns>
+    public static List<DecodedLoadAssignment> Decode(
+        DiscoveryResponse response,
+        IReadOnlySet<string> requested,
+        XdsResourceLimits limits,
+        XdsResourceErrors errors,
+        ISet<string> skipped,
+        out int ignored)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(requested);
-        var assignments = DiscoveryResponseReader.Unpack(response, ClusterLoadAssignment.Parser, "ClusterLoadAssignment");
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var assignments = DiscoveryResponseReader.Unpack(response, ClusterLoadAssignment.Parser, "ClusterLoadAssignment", errors);
+        var duplicates = DiscoveryResponseReader.FindDuplicates(assignments, a => a.ClusterName, "cluster_load_assignment", errors);
         var decoded = new List<DecodedLoadAssignment>(assignments.Count);
         ignored = 0;
-        for (var i = 0; i < assignments.Count; i++)
+        foreach (var (i, assignment) in assignments)
         {
-            var assignment = assignments[i];
             if (assignment.ClusterName.Length == 0)
             {
-                throw new XdsResourceException($"resource {i}: cluster_load_assignment has no cluster_name");
+                errors.Add(null, $"resource {i}: cluster_load_assignment has no cluster_name");
+                continue;
             }
 
-            if (!seen.TryAdd(assignment.ClusterName, i))
+            if (duplicates.Contains(assignment.ClusterName))
             {
-                throw new XdsResourceException(
-                    $"cluster_load_assignment \"{assignment.ClusterName}\" appears more than once (resources {seen[assignment.ClusterName]} and {i})");
+                continue;
             }
 
             if (!requested.Contains(assignment.ClusterName))
@@ -61,8 +71,15 @@ internal static class EndpointResourceDecoder
                 continue;
             }
 
-            var endpoints = ToEndpoints(assignment, $"cluster_load_assignment \"{assignment.ClusterName}\"");
-            decoded.Add(new DecodedLoadAssignment(assignment.ClusterName, endpoints));
+            try
+            {
+                var endpoints = ToEndpoints(assignment, $"cluster_load_assignment \"{assignment.ClusterName}\"", limits, skipped);
+                decoded.Add(new DecodedLoadAssignment(assignment.ClusterName, endpoints));
+            }
+            catch (XdsResourceException ex)
+            {
+                errors.Add(assignment.ClusterName, ex.Message);
+            }
         }
 
         return decoded;
@@ -71,12 +88,30 @@ internal static class EndpointResourceDecoder
     /// <summary>Maps and validates the endpoints of a load assignment.</summary>
     /// <param name="assignment">The load assignment.</param>
     /// <param name="context">Names the assignment in error messages, such as <c>cluster "x": load_assignment</c>.</param>
+    /// <param name="limits">The per-cluster endpoint and label limits.</param>
+    /// <param name="skipped">
+    /// Receives the address kinds (such as <c>EnvoyInternalAddress</c>, <c>Pipe</c>) of endpoints left out because the
+    /// client cannot call them; they never make the assignment invalid.
+    /// </param>
     /// <returns>The endpoints.</returns>
-    /// <exception cref="XdsResourceException">An endpoint has no usable address or port.</exception>
-    public static ImmutableArray<MeshEndpoint> ToEndpoints(ClusterLoadAssignment assignment, string context)
+    /// <exception cref="XdsResourceException">An endpoint has no usable address or port, or a limit is exceeded.</exception>
+    public static ImmutableArray<MeshEndpoint> ToEndpoints(ClusterLoadAssignment assignment, string context, XdsResourceLimits limits, ISet<string> skipped)
     {
         ArgumentNullException.ThrowIfNull(assignment);
-        var builder = ImmutableArray.CreateBuilder<MeshEndpoint>();
+        ArgumentNullException.ThrowIfNull(limits);
+        var count = 0L;
+        foreach (var group in assignment.Endpoints)
+        {
+            count += group.LbEndpoints.Count;
+        }
+
+        if (count > limits.MaxEndpointsPerCluster)
+        {
+            throw new XdsResourceException(
+                $"{context}: {count} endpoints, over the limit Limits.MaxEndpointsPerCluster ({limits.MaxEndpointsPerCluster})");
+        }
+
+        var builder = ImmutableArray.CreateBuilder<MeshEndpoint>((int)count);
         for (var l = 0; l < assignment.Endpoints.Count; l++)
         {
             var group = assignment.Endpoints[l];
@@ -85,7 +120,12 @@ internal static class EndpointResourceDecoder
             for (var e = 0; e < group.LbEndpoints.Count; e++)
             {
                 var lbEndpoint = group.LbEndpoints[e];
-                var (address, port) = ReadAddress(lbEndpoint, $"{context}: locality {l}, endpoint {e}");
+                var where = $"{context}: locality {l}, endpoint {e}";
+                if (ReadAddress(lbEndpoint, where, skipped) is not var (address, port))
+                {
+                    continue;
+                }
+
                 builder.Add(new MeshEndpoint(
                     address,
                     port,
@@ -94,14 +134,14 @@ internal static class EndpointResourceDecoder
                     locality,
                     localityWeight,
                     group.Priority,
-                    ReadLabels(lbEndpoint.Metadata)));
+                    ReadLabels(lbEndpoint.Metadata, where, limits)));
             }
         }
 
-        return builder.ToImmutable();
+        return builder.DrainToImmutable();
     }
 
-    private static (string Address, int Port) ReadAddress(LbEndpoint lbEndpoint, string where)
+    private static (string Address, int Port)? ReadAddress(LbEndpoint lbEndpoint, string where, ISet<string> skipped)
     {
         if (lbEndpoint.HostIdentifierCase != LbEndpoint.HostIdentifierOneofCase.Endpoint)
         {
@@ -116,7 +156,9 @@ internal static class EndpointResourceDecoder
 
         if (address.AddressCase != Address.AddressOneofCase.SocketAddress)
         {
-            throw new XdsResourceException($"{where}: address is a {address.AddressCase}, not a socket address");
+            // An internal listener or a Unix pipe: valid xDS this client cannot call. Skipped, never a rejection.
+            skipped.Add(address.AddressCase.ToString());
+            return null;
         }
 
         var socket = address.SocketAddress;
@@ -141,7 +183,7 @@ internal static class EndpointResourceDecoder
     private static EndpointHealth ToHealth(HealthStatus status) =>
         System.Enum.IsDefined((EndpointHealth)(int)status) ? (EndpointHealth)(int)status : EndpointHealth.Unknown;
 
-    private static Dictionary<string, string>? ReadLabels(Metadata? metadata)
+    private static Dictionary<string, string>? ReadLabels(Metadata? metadata, string where, XdsResourceLimits limits)
     {
         if (metadata is null)
         {
@@ -159,6 +201,26 @@ internal static class EndpointResourceDecoder
             && istioLabels.KindCase == Value.KindOneofCase.StructValue)
         {
             AddStringFields(istioLabels.StructValue, ref labels);
+        }
+
+        if (labels is null)
+        {
+            return null;
+        }
+
+        if (labels.Count > limits.MaxLabelsPerEndpoint)
+        {
+            throw new XdsResourceException($"{where}: {labels.Count} labels, over the limit Limits.MaxLabelsPerEndpoint ({limits.MaxLabelsPerEndpoint})");
+        }
+
+        foreach (var (key, value) in labels)
+        {
+            if (key.Length > limits.MaxLabelLength || value.Length > limits.MaxLabelLength)
+            {
+                var shown = key.Length > 64 ? key[..64] + "..." : key;
+                throw new XdsResourceException(
+                    $"{where}: label \"{shown}\" is {Math.Max(key.Length, value.Length)} characters long, over the limit Limits.MaxLabelLength ({limits.MaxLabelLength})");
+            }
         }
 
         return labels;

@@ -43,6 +43,67 @@ internal sealed class XdsResourceCache
         }
     }
 
+    /// <summary>
+    /// The full CDS set a response yields (gRFC A46): its valid clusters, plus, for each invalid cluster whose name is
+    /// known, that cluster's last good version (none when it had none). When some invalid resource has no readable
+    /// name it may be any cluster, so no cluster is removed: every current cluster the response lacks stays too.
+    /// </summary>
+    /// <param name="valid">The valid clusters of the response.</param>
+    /// <param name="errors">Its invalid clusters.</param>
+    /// <returns>The clusters to apply.</returns>
+    public List<DecodedCluster> WithLastGood(IReadOnlyList<DecodedCluster> valid, XdsResourceErrors errors)
+    {
+        var result = new List<DecodedCluster>(valid.Count + errors.Names.Count);
+        result.AddRange(valid);
+        var present = valid.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var previous in _clusters)
+        {
+            if (errors.Names.Contains(previous.Name) || (errors.AnyUnnamed && !present.Contains(previous.Name)))
+            {
+                result.Add(previous);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// How many endpoints the registry would hold with <paramref name="clusters"/> and the current assignments
+    /// overridden by <paramref name="assignments"/>.
+    /// </summary>
+    /// <param name="clusters">The clusters, or <see langword="null"/> for the current ones.</param>
+    /// <param name="assignments">Assignments that would replace the current ones of their names.</param>
+    /// <returns>The total number of endpoints.</returns>
+    public long CountEndpoints(IReadOnlyList<DecodedCluster>? clusters, IReadOnlyList<DecodedLoadAssignment> assignments)
+    {
+        var replacing = new Dictionary<string, int>(assignments.Count, StringComparer.Ordinal);
+        foreach (var assignment in assignments)
+        {
+            replacing[assignment.ServiceName] = assignment.Endpoints.Length;
+        }
+
+        var total = 0L;
+        foreach (var cluster in clusters ?? _clusters)
+        {
+            if (cluster.EdsServiceName is null)
+            {
+                total += cluster.InlineEndpoints.Length;
+                continue;
+            }
+
+            if (replacing.TryGetValue(cluster.EdsServiceName, out var count))
+            {
+                total += count;
+            }
+            else if (_assignments.TryGetValue(cluster.EdsServiceName, out var endpoints))
+            {
+                total += endpoints.Length;
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>Applies EDS assignments; assignments of other names stay as they are.</summary>
     /// <param name="assignments">The assignments, each for a subscribed name.</param>
     public void ApplyAssignments(IEnumerable<DecodedLoadAssignment> assignments)

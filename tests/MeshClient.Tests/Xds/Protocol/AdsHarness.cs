@@ -5,7 +5,6 @@ using MeshClient.Xds;
 using MeshClient.Xds.Protocol;
 using MeshClient.Xds.Protos.Discovery;
 using MeshClient.Xds.Transport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshClient.Tests.Xds.Protocol;
 
@@ -18,8 +17,9 @@ internal sealed class AdsHarness : IAsyncDisposable
     private readonly List<RegistryChangedEventArgs> _changes = [];
     private Task? _run;
 
-    public AdsHarness(Action<XdsClientOptions>? configure = null, Func<double>? jitter = null, MeshMetrics? metrics = null)
+    public AdsHarness(Action<XdsClientOptions>? configure = null, Func<double>? jitter = null, MeshMetrics? metrics = null, Microsoft.Extensions.Logging.ILogger<MeshRegistry>? registryLogger = null)
     {
+        Registry = new MeshRegistry(RegistrySnapshot.Empty, registryLogger);
         Options = new XdsClientOptions { PodName = "productpage-v1-123", PodNamespace = "default", InstanceIp = "10.0.0.5" };
         configure?.Invoke(Options);
         Registry.Changed += (_, e) =>
@@ -29,15 +29,17 @@ internal sealed class AdsHarness : IAsyncDisposable
                 _changes.Add(e);
             }
         };
-        Client = new AdsClient(Transport, Options, Registry, Time, NullLogger<AdsClient>.Instance, jitterSource: jitter ?? (() => 0.5), metrics: metrics);
+        Client = new AdsClient(Transport, Options, Registry, Time, Logger, jitterSource: jitter ?? (() => 0.5), metrics: metrics);
         Client.ResourceDoesNotExist += (_, e) => Missing.TrySetResult(e);
     }
 
     public FakeGrpcTransport Transport { get; } = new();
 
+    public RecordingLogger<AdsClient> Logger { get; } = new();
+
     public RecordingTimeProvider Time { get; } = new();
 
-    public MeshRegistry Registry { get; } = new();
+    public MeshRegistry Registry { get; }
 
     public XdsClientOptions Options { get; }
 
