@@ -55,6 +55,24 @@ builder.Services.AddHttpClient("reviews", c => c.BaseAddress = new Uri($"http://
 using var host = builder.Build();
 await host.StartAsync();
 
+if (!json)
+{
+    // Say what was set up before the chart, so the numbers have a context.
+    Console.WriteLine(pilot is not null && backends is not null
+        ? $"Pilot:  an in-process fake Pilot (MeshClient.Testing's FakePilot) at {pilot.Address}, serving reviews.default:9080"
+        : $"Pilot:  {pilotAddress}");
+    if (backends is not null)
+    {
+        Console.WriteLine($"Pods:   three Kestrel backends on 127.0.0.1: v1 (version=v1) :{backends.Ports["v1"]}, v2 (version=v2, debug=true) :{backends.Ports["v2"]}, v3 (version=v3) :{backends.Ports["v3"]}");
+    }
+
+    Console.WriteLine(Option("--router") is null
+        ? "Rule:   the seed's go-chassis rule (router.yaml): 40% version=v1, 40% version=v2 + debug=true, 20% version=v3, with the DestinationRule's subsets v1, v2, v3"
+        : $"Rule:   {routerFile}, DestinationRule {destinationRuleFile}");
+    Console.WriteLine($"Calls:  {calls} HttpClient calls to http://{service} through AddMeshRouting()");
+    Console.WriteLine();
+}
+
 var client = host.Services.GetRequiredService<IHttpClientFactory>().CreateClient("reviews");
 var subsets = new SortedDictionary<string, int>(StringComparer.Ordinal);
 var failed = 0;

@@ -14,8 +14,9 @@ internal static class Program
             cancellation.Cancel();
         };
 
-        // --pilot reads the state with the real ADS client.
+        // --pilot reads the state with the real ADS client; a person at a terminal is told while meshctl waits for it.
         IRegistrySource pilot = new PilotRegistrySource();
-        return await new CommandLine(pilot).RunAsync(args, Console.Out, Console.Error, cancellation.Token);
+        var commandLine = new CommandLine(pilot, announceWaits: !Console.IsErrorRedirected);
+        return await commandLine.RunAsync(args, Console.Out, Console.Error, cancellation.Token);
     }
 }

@@ -1,84 +1,36 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 
 namespace MeshClient.Cli.Commands;
 
 /// <summary>
-/// The parsed <c>--name value</c> options of one command. Flags take no value; repeatable options collect every value.
-/// Unknown options and missing values are usage errors that name the option.
+/// The values of one command's options as System.CommandLine parsed them, read by name (without the leading
+/// <c>--</c>), with meshctl's checks for numbers and <c>KEY=VALUE</c> pairs. Malformed values are usage errors that name
+/// the option.
 /// </summary>
 internal sealed class CommandArguments
 {
-    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
+    private readonly ParseResult _result;
 
-    private CommandArguments()
+    public CommandArguments(ParseResult result)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        _result = result;
     }
 
-    /// <summary>Parses <paramref name="args"/>.</summary>
-    /// <param name="args">The arguments after the command name.</param>
-    /// <param name="valueOptions">Options that take a value (without the leading <c>--</c>).</param>
-    /// <param name="flagOptions">Options without a value.</param>
-    /// <exception cref="UsageException">An unknown option, a missing value, or a stray argument.</exception>
-    public static CommandArguments Parse(IReadOnlyList<string> args, IReadOnlyCollection<string> valueOptions, IReadOnlyCollection<string> flagOptions)
-    {
-        var result = new CommandArguments();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new UsageException($"unexpected argument '{arg}'");
-            }
+    /// <summary>Whether the option was given on the command line.</summary>
+    public bool Has(string name) =>
+        _result.CommandResult.Command.Options.Any(o => o.Name == Option(name)) && _result.GetResult(Option(name)) is OptionResult { Implicit: false };
 
-            var name = arg[2..];
-            string? inline = null;
-            var equals = name.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0)
-            {
-                inline = name[(equals + 1)..];
-                name = name[..equals];
-            }
+    /// <summary>A flag's value: given as <c>--json</c> (or <c>--json true</c>).</summary>
+    public bool Flag(string name) => Has(name) && _result.GetValue<bool>(Option(name));
 
-            if (flagOptions.Contains(name))
-            {
-                if (inline is not null)
-                {
-                    throw new UsageException($"option '--{name}' takes no value");
-                }
+    /// <summary>A single value, <see langword="null"/> when the option is absent.</summary>
+    public string? Value(string name) => Has(name) ? _result.GetValue<string>(Option(name)) : null;
 
-                result._flags.Add(name);
-                continue;
-            }
-
-            if (!valueOptions.Contains(name))
-            {
-                throw new UsageException($"unknown option '--{name}'");
-            }
-
-            var value = inline ?? (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null);
-            if (value is null)
-            {
-                throw new UsageException($"option '--{name}' needs a value");
-            }
-
-            if (!result._values.TryGetValue(name, out var list))
-            {
-                list = [];
-                result._values[name] = list;
-            }
-
-            list.Add(value);
-        }
-
-        return result;
-    }
-
-    public bool Has(string flag) => _flags.Contains(flag) || _values.ContainsKey(flag);
-
-    public string? Value(string name) => _values.TryGetValue(name, out var list) ? list[^1] : null;
-
-    public IReadOnlyList<string> Values(string name) => _values.TryGetValue(name, out var list) ? list : [];
+    /// <summary>Every value of a repeatable option, in order.</summary>
+    public IReadOnlyList<string> Values(string name) => Has(name) ? _result.GetValue<string[]>(Option(name)) ?? [] : [];
 
     public string Required(string name) => Value(name) ?? throw new UsageException($"option '--{name}' is required");
 
@@ -108,10 +60,10 @@ internal sealed class CommandArguments
             : throw new UsageException($"option '--{name}' must be a whole number above 0, not '{text}'");
     }
 
-    /// <summary>Reads repeated <c>K=V</c> values into a dictionary.</summary>
-    public Dictionary<string, string> Pairs(string name)
+    /// <summary>Reads repeated <c>K=V</c> values into a dictionary; a later key replaces an earlier one.</summary>
+    public Dictionary<string, string> Pairs(string name, IEqualityComparer<string>? keys = null)
     {
-        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var pairs = new Dictionary<string, string>(keys ?? StringComparer.Ordinal);
         foreach (var item in Values(name))
         {
             var equals = item.IndexOf('=', StringComparison.Ordinal);
@@ -125,4 +77,6 @@ internal sealed class CommandArguments
 
         return pairs;
     }
+
+    private static string Option(string name) => "--" + name;
 }

@@ -1,26 +1,54 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.Reflection;
-using System.Text;
 
 namespace MeshClient.Cli.Commands;
 
 /// <summary>
-/// meshctl's entry: picks the command from the first argument, answers <c>--help</c>, <c>help [COMMAND]</c> and
-/// <c>version</c>, and runs the command with the rest of the arguments.
+/// meshctl's entry on System.CommandLine: the root command with meshctl's commands plus <c>help [COMMAND]</c>,
+/// <c>version</c> and <c>completion SHELL</c>. Help comes from the definitions; a mistyped command or option gets
+/// "did you mean"; every usage error exits 2 with the message on stderr.
 /// </summary>
 internal sealed class CommandLine
 {
-    private readonly IReadOnlyList<IMeshctlCommand> _commands;
+    private readonly RootCommand _root;
 
     /// <summary>Creates the command line with meshctl's commands.</summary>
     /// <param name="pilot">Loads the registry from Pilot; <see langword="null"/> in a build without a Pilot connection.</param>
-    public CommandLine(IRegistrySource? pilot)
-        : this([new EndpointsCommand(pilot), new RouteCommand(pilot)])
+    /// <param name="announceWaits">Say on stderr while waiting for Pilot; meshctl does when stderr is a terminal.</param>
+    public CommandLine(IRegistrySource? pilot, bool announceWaits = false)
+        : this([new EndpointsCommand(pilot, announceWaits), new RouteCommand(pilot, announceWaits)])
     {
     }
 
     internal CommandLine(IReadOnlyList<IMeshctlCommand> commands)
     {
-        _commands = commands;
+        _root = new RootCommand("meshctl: diagnostics for MeshClient and Istio Pilot.");
+        foreach (var command in commands)
+        {
+            var definition = command.Define();
+            definition.SetAction((result, token) => command.RunAsync(
+                new CommandArguments(result),
+                result.InvocationConfiguration.Output,
+                result.InvocationConfiguration.Error,
+                token));
+            _root.Subcommands.Add(definition);
+        }
+
+        _root.Subcommands.Add(VersionCommand());
+        _root.Subcommands.Add(CompletionScripts.Command());
+        _root.Subcommands.Add(HelpCommand());
+        foreach (var help in _root.Options.OfType<HelpOption>())
+        {
+            help.Action = new CommandOverview(help.Action!);
+        }
+
+        foreach (var option in _root.Options.OfType<VersionOption>())
+        {
+            // System.CommandLine's --version prints the informational version with the source revision; meshctl's says "meshctl 0.1.0".
+            option.Action = new PrintVersion();
+        }
     }
 
     /// <summary>meshctl's version, from the assembly's informational version (without the source revision).</summary>
@@ -34,30 +62,8 @@ internal sealed class CommandLine
         }
     }
 
-    /// <summary>The text of <c>meshctl --help</c>.</summary>
-    public string Usage
-    {
-        get
-        {
-            var text = new StringBuilder();
-            text.AppendLine("meshctl: diagnostics for MeshClient and Istio Pilot.");
-            text.AppendLine();
-            text.AppendLine("Usage: meshctl COMMAND [OPTIONS]");
-            text.AppendLine();
-            text.AppendLine("Commands:");
-            var width = Math.Max("version".Length, _commands.Max(c => c.Name.Length)) + 2;
-            foreach (var command in _commands)
-            {
-                text.Append("  ").Append(command.Name.PadRight(width)).AppendLine(command.Summary);
-            }
-
-            text.Append("  ").Append("version".PadRight(width)).AppendLine("Print meshctl's version.");
-            text.Append("  ").Append("help".PadRight(width)).AppendLine("Print this help; 'meshctl help COMMAND' or 'meshctl COMMAND --help' for a command's.");
-            text.AppendLine();
-            text.AppendLine("Exit codes: 0 success, 1 runtime failure (Pilot unreachable, no such service), 2 usage or configuration error.");
-            return text.ToString();
-        }
-    }
+    /// <summary>The root command, for tests that look at the definitions.</summary>
+    internal RootCommand Root => _root;
 
     public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -65,76 +71,64 @@ internal sealed class CommandLine
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
 
-        if (args.Count == 0)
+        var result = _root.Parse(args);
+        if (result.Action is ParseErrorAction)
         {
-            await stderr.WriteLineAsync("meshctl: a command is missing.");
-            await stderr.WriteAsync(Usage);
-            return ExitCodes.Usage;
+            return UsageErrors.Write(result, stderr);
         }
 
-        var name = args[0];
-        var rest = args.Skip(1).ToList();
-        switch (name)
+        var configuration = new InvocationConfiguration
         {
-            case "--help" or "-h":
-                await stdout.WriteAsync(Usage);
-                return ExitCodes.Success;
-            case "help":
-                return await HelpAsync(rest, stdout, stderr);
-            case "version" or "--version":
-                if (rest.Count > 0)
-                {
-                    await stderr.WriteLineAsync($"meshctl version: unexpected argument '{rest[0]}'");
-                    return ExitCodes.Usage;
-                }
+            Output = stdout,
+            Error = stderr,
 
-                await stdout.WriteLineAsync($"meshctl {Version}");
-                return ExitCodes.Success;
-        }
-
-        var command = Find(name);
-        if (command is null)
-        {
-            await stderr.WriteLineAsync($"meshctl: unknown command '{name}'.");
-            await stderr.WriteAsync(Usage);
-            return ExitCodes.Usage;
-        }
-
-        if (rest.Any(a => a is "--help" or "-h"))
-        {
-            await stdout.WriteLineAsync(command.Usage);
-            return ExitCodes.Success;
-        }
-
+            // Program cancels the token on Ctrl+C; exceptions are bugs and should surface as such.
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
         try
         {
-            return await command.RunAsync(rest, stdout, stderr, cancellationToken);
+            return await result.InvokeAsync(configuration, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await stderr.WriteLineAsync($"meshctl {name}: cancelled.");
+            await stderr.WriteLineAsync($"meshctl {result.CommandResult.Command.Name}: cancelled.");
             return ExitCodes.Failure;
         }
     }
 
-    private async Task<int> HelpAsync(List<string> rest, TextWriter stdout, TextWriter stderr)
+    private static Command VersionCommand()
     {
-        if (rest.Count == 0)
+        var command = new Command("version", "Print meshctl's version.");
+        command.SetAction(result =>
         {
-            await stdout.WriteAsync(Usage);
+            result.InvocationConfiguration.Output.WriteLine($"meshctl {Version}");
             return ExitCodes.Success;
-        }
-
-        if (Find(rest[0]) is { } command && rest.Count == 1)
-        {
-            await stdout.WriteLineAsync(command.Usage);
-            return ExitCodes.Success;
-        }
-
-        await stderr.WriteLineAsync($"meshctl help: unknown command '{string.Join(' ', rest)}'.");
-        await stderr.WriteAsync(Usage);
-        return ExitCodes.Usage;
+        });
+        return command;
     }
 
-    private IMeshctlCommand? Find(string name) => _commands.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.Ordinal));
+    private Command HelpCommand()
+    {
+        var name = new Argument<string>("COMMAND") { Description = "The command to explain.", Arity = ArgumentArity.ZeroOrOne };
+        var commands = _root.Subcommands.Select(c => c.Name).ToArray();
+        name.AcceptOnlyFromAmong(commands);
+        var command = new Command("help", "Print this help; 'meshctl help COMMAND' or 'meshctl COMMAND --help' for a command's.") { name };
+        command.SetAction(result =>
+        {
+            // The same text as 'meshctl COMMAND --help', from the definitions.
+            string[] helpArgs = result.GetValue(name) is { } commandName ? [commandName, "--help"] : ["--help"];
+            return _root.Parse(helpArgs).Invoke(result.InvocationConfiguration);
+        });
+        return command;
+    }
+
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine($"meshctl {Version}");
+            return ExitCodes.Success;
+        }
+    }
 }

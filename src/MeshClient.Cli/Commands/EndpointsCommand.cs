@@ -1,3 +1,4 @@
+using System.CommandLine;
 using MeshClient.Cli.Output;
 using MeshClient.Registry;
 
@@ -9,48 +10,43 @@ namespace MeshClient.Cli.Commands;
 /// </summary>
 internal sealed class EndpointsCommand : IMeshctlCommand
 {
-    private static readonly string[] ValueOptions = ["pilot", "xds", "namespace", "service", "timeout", "settle"];
-    private static readonly string[] FlagOptions = ["json"];
-
     private readonly IRegistrySource? _pilot;
+    private readonly bool _announceWaits;
 
     /// <summary>Creates the command.</summary>
     /// <param name="pilot">Loads the registry from Pilot; <see langword="null"/> in a build without a Pilot connection.</param>
-    public EndpointsCommand(IRegistrySource? pilot)
+    /// <param name="announceWaits">Print a line on stderr while waiting for Pilot (when stderr is a terminal).</param>
+    public EndpointsCommand(IRegistrySource? pilot, bool announceWaits = false)
     {
         _pilot = pilot;
+        _announceWaits = announceWaits;
     }
 
     public string Name => "endpoints";
 
-    public string Summary => "Print the clusters and endpoints Pilot sends (like istioctl proxy-config endpoints).";
-
-    public string Usage => """
-        Usage: meshctl endpoints --pilot ADDRESS [--xds v2|v3] [--namespace NS] [--service NAME[:PORT]]
-                                 [--timeout SECONDS] [--settle SECONDS] [--json]
+    public Command Define() => new(Name, """
+        Print the clusters and endpoints Pilot sends (like istioctl proxy-config endpoints).
 
         Connects to Pilot, waits for the first complete CDS+EDS state, keeps listening --settle seconds more so later
         pushes are applied, then prints every cluster and endpoint and exits.
 
-        Options:
-          --pilot ADDRESS      Pilot's xDS address: grpc://HOST:PORT or http://HOST:PORT (plaintext, Pilot's port is
-                               15010), https://HOST[:PORT]; a bare HOST:PORT means grpc://. Required.
-          --xds v2|v3          The xDS API version: v2 for Pilot 1.0 to 1.7, v3 for istiod 1.8 and later. Default v3.
-          --namespace NS       The namespace meshctl presents itself in to Pilot, and of a bare --service name.
-                               Default default.
-          --service NAME       Print only the clusters of this service: reviews, reviews.default or the host, any port
-                               (NAME:PORT for one port).
-          --timeout SECONDS    How long to wait for the first complete state. Default 10.
-          --settle SECONDS     How long to keep listening after it. Default 0.
-          --json               Print one JSON document: {"clusters":[{"name":...,"endpoints":[...]}]}; 'meshctl route
-                               --registry FILE' reads it back.
-
         Exit codes: 0 printed, 1 Pilot unreachable, no complete state in time, or no such service, 2 usage error.
-        """;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        """)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        MeshctlOptions.Pilot(
+            "Pilot's xDS address: grpc://HOST:PORT or http://HOST:PORT (plaintext, Pilot's port is 15010), https://HOST[:PORT]; a bare HOST:PORT means grpc://.",
+            required: true),
+        MeshctlOptions.Xds(),
+        MeshctlOptions.Namespace("The namespace meshctl presents itself in to Pilot, and of a bare --service name. Default default."),
+        MeshctlOptions.Value("service", "NAME[:PORT]", "Print only the clusters of this service: reviews, reviews.default or the host, any port (NAME:PORT for one port)."),
+        MeshctlOptions.Timeout(),
+        MeshctlOptions.Value("settle", "SECONDS", "How long to keep listening after the first complete state. Default 0."),
+        MeshctlOptions.Flag("json", "Print one JSON document: {\"clusters\":[{\"name\":...,\"endpoints\":[...]}]}; 'meshctl route --registry FILE' reads it back."),
+    };
+
+    public async Task<int> RunAsync(CommandArguments arguments, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
 
@@ -59,17 +55,16 @@ internal sealed class EndpointsCommand : IMeshctlCommand
         bool json;
         try
         {
-            var arguments = CommandArguments.Parse(args, ValueOptions, FlagOptions);
             request = PilotArguments.Read(arguments);
             service = arguments.Value("service") is { } name ? ServiceArgument.Parse(name) : null;
-            json = arguments.Has("json");
+            json = arguments.Flag("json");
         }
         catch (UsageException e)
         {
             return CommandErrors.Usage(stderr, Name, e);
         }
 
-        var snapshot = await PilotRegistry.LoadAsync(_pilot, request, Name, stderr, cancellationToken);
+        var snapshot = await PilotRegistry.LoadAsync(_pilot, request, Name, stderr, _announceWaits, cancellationToken);
         if (snapshot is null)
         {
             return ExitCodes.Failure;

@@ -1,22 +1,24 @@
+using System.CommandLine;
+
 namespace MeshClient.Cli.Commands;
 
-/// <summary>One meshctl command (<c>meshctl NAME ...</c>). Output goes to the given writers, so tests run it in process.</summary>
+/// <summary>
+/// One meshctl command (<c>meshctl NAME ...</c>): its System.CommandLine definition (options, help text, completions)
+/// and what it does with the parsed options. Output goes to the given writers, so tests run it in process.
+/// </summary>
 internal interface IMeshctlCommand
 {
     /// <summary>The word after <c>meshctl</c>.</summary>
     string Name { get; }
 
-    /// <summary>One line for the command list of <c>meshctl --help</c>.</summary>
-    string Summary { get; }
+    /// <summary>The command's definition; <see cref="CommandLine"/> sets its action.</summary>
+    Command Define();
 
-    /// <summary>The full usage text of <c>meshctl NAME --help</c>.</summary>
-    string Usage { get; }
-
-    /// <summary>Runs the command.</summary>
-    /// <param name="args">The arguments after the command name.</param>
+    /// <summary>Runs the command with the options parsed from its definition.</summary>
+    /// <param name="arguments">The parsed options.</param>
     /// <param name="stdout">Where results go.</param>
     /// <param name="stderr">Where errors go.</param>
     /// <param name="cancellationToken">Stops the command (Ctrl+C).</param>
     /// <returns>The exit code, one of <see cref="ExitCodes"/>.</returns>
-    Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken);
+    Task<int> RunAsync(CommandArguments arguments, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using MeshClient.Cli.Distribution;
 using MeshClient.Cli.Output;
@@ -16,65 +17,64 @@ internal sealed class RouteCommand : IMeshctlCommand
     /// <summary>The default of <c>--calls</c>.</summary>
     public const int DefaultCalls = 1000;
 
-    private static readonly string[] ValueOptions =
-        ["service", "namespace", "router", "destination-rules", "pilot", "xds", "timeout", "registry", "header", "source", "source-tag", "calls"];
-
-    private static readonly string[] FlagOptions = ["json"];
-
     private readonly IRegistrySource? _pilot;
+    private readonly bool _announceWaits;
 
     /// <summary>Creates the command.</summary>
     /// <param name="pilot">Loads the registry from Pilot for <c>--pilot</c>; <see langword="null"/> in a build without a Pilot connection.</param>
-    public RouteCommand(IRegistrySource? pilot)
+    /// <param name="announceWaits">Print a line on stderr while waiting for Pilot (when stderr is a terminal).</param>
+    public RouteCommand(IRegistrySource? pilot, bool announceWaits = false)
     {
         _pilot = pilot;
+        _announceWaits = announceWaits;
     }
 
     public string Name => "route";
 
-    public string Summary => "Make routing decisions as MeshClient does and print how they spread over subsets and endpoints.";
-
-    public string Usage => """
-        Usage: meshctl route --service NAME[:PORT] [--namespace NS] --router FILE [--destination-rules FILE ...]
-                             (--pilot ADDRESS [--xds v2|v3] [--timeout SECONDS] | --registry FILE)
-                             [--header K=V ...] [--source NAME] [--source-tag K=V ...] [--calls N] [--json]
+    public Command Define() => new(Name, """
+        Make routing decisions as MeshClient does and print how they spread over subsets and endpoints.
 
         Routes N calls to the service with MeshClient's router (the first matching router.yaml rule picks a tag set
         by weight, the service's load-balancing strategy picks an endpoint) and prints the distribution: calls per
-        tag set with share and bar, calls per endpoint, and the rule that matched.
-
-        Options:
-          --service NAME[:PORT]      The target: reviews, reviews.default or its host; :PORT when it has several ports.
-          --namespace NS             The namespace of a bare name and of DestinationRules without one. Default default.
-          --router FILE              The go-chassis router.yaml with the routeRule section.
-          --destination-rules FILE   Istio DestinationRules (their subsets' labels tag the subset endpoints); repeatable.
-          --pilot ADDRESS            Take the registry from Pilot (see 'meshctl endpoints --help'); with --xds, --timeout.
-          --registry FILE            Take the registry from a saved 'meshctl endpoints --json' document.
-          --header K=V               A request header the rules' match.headers test; repeatable.
-          --source NAME              The calling service, tested by match.source.
-          --source-tag K=V           A tag of the calling service, tested by match.sourceTags; repeatable.
-          --calls N                  How many decisions to make. Default 1000.
-          --json                     Print {"service":...,"calls":N,"rule":{"index":I,"precedence":P} or null,
-                                     "subsets":[{"tags":{...},"count":C}],"endpoints":[{"address":...,"port":...,"count":C}]}.
+        tag set with share and bar, calls per endpoint, and the rule that matched (rules are numbered from 1 in the
+        order written under routeRule.<service>, as in router.yaml errors). The registry comes from --pilot ADDRESS
+        (with --xds, --timeout) or from --registry FILE.
 
         Every call carries the same headers, source and source tags, so all of them match the same rule; "rule" is that
         rule (should calls ever differ, the one most calls matched). A subset's count includes calls that found no
-        endpoint with its tags; the endpoint counts add up to the calls that got one.
+        endpoint with its tags; the endpoint counts add up to the calls that got one. --json prints
+        {"service":...,"calls":N,"rule":{"number":R,"precedence":P} or null,"subsets":[{"tags":{...},"count":C}],
+        "endpoints":[{"address":...,"port":...,"count":C}]}.
 
         Exit codes: 0 printed, 1 Pilot unreachable or no such service, 2 usage error or a bad router.yaml,
         DestinationRule or registry file (printed as FILE:LINE:COLUMN: reason).
-        """;
-
-    public async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+        """)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        MeshctlOptions.Value("service", "NAME[:PORT]", "The target: reviews, reviews.default or its host; :PORT when it has several ports.", required: true),
+        MeshctlOptions.Namespace("The namespace of a bare name and of DestinationRules without one. Default default."),
+        MeshctlOptions.Value("router", "FILE", "The go-chassis router.yaml with the routeRule section.", required: true),
+        MeshctlOptions.Repeatable("destination-rules", "FILE", "Istio DestinationRules (their subsets' labels tag the subset endpoints)."),
+        MeshctlOptions.Pilot("Take the registry from Pilot (see 'meshctl endpoints --help'); with --xds, --timeout.", required: false),
+        MeshctlOptions.Xds(),
+        MeshctlOptions.Timeout(),
+        MeshctlOptions.Value("registry", "FILE", "Take the registry from a saved 'meshctl endpoints --json' document."),
+        MeshctlOptions.Repeatable("header", "K=V", "A request header the rules' match.headers test."),
+        MeshctlOptions.Value("source", "NAME", "The calling service, tested by match.source."),
+        MeshctlOptions.Repeatable("source-tag", "K=V", "A tag of the calling service, tested by match.sourceTags."),
+        MeshctlOptions.Value("calls", "N", "How many decisions to make. Default 1000."),
+        MeshctlOptions.Flag("json", "Print the distribution as one JSON document."),
+    };
+
+    public async Task<int> RunAsync(CommandArguments arguments, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
 
         RouteOptions options;
         try
         {
-            options = RouteOptions.Read(CommandArguments.Parse(args, ValueOptions, FlagOptions));
+            options = RouteOptions.Read(arguments);
         }
         catch (UsageException e)
         {
@@ -114,7 +114,7 @@ internal sealed class RouteCommand : IMeshctlCommand
         else
         {
             origin = $"Pilot at {options.Pilot!.PilotAddress}";
-            var loaded = await PilotRegistry.LoadAsync(_pilot, options.Pilot, Name, stderr, cancellationToken);
+            var loaded = await PilotRegistry.LoadAsync(_pilot, options.Pilot, Name, stderr, _announceWaits, cancellationToken);
             if (loaded is null)
             {
                 return ExitCodes.Failure;

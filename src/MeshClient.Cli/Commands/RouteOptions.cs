@@ -51,12 +51,7 @@ internal sealed record RouteOptions(
         }
 
         // Header names are case-insensitive: a later --header with the same name in other case replaces the earlier one.
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var header in arguments.Values("header"))
-        {
-            var (name, value) = SplitPair("header", header);
-            headers[name] = value;
-        }
+        var headers = arguments.Pairs("header", StringComparer.OrdinalIgnoreCase);
 
         var source = arguments.Value("source");
         if (source is { Length: 0 })
@@ -76,13 +71,7 @@ internal sealed record RouteOptions(
             source,
             sourceTags.Count == 0 ? null : sourceTags,
             arguments.PositiveInt("calls", RouteCommand.DefaultCalls),
-            arguments.Has("json"));
-    }
-
-    private static (string Name, string Value) SplitPair(string option, string item)
-    {
-        var equals = item.IndexOf('=', StringComparison.Ordinal);
-        return equals > 0 ? (item[..equals], item[(equals + 1)..]) : throw new UsageException($"option '--{option}' takes KEY=VALUE, not '{item}'");
+            arguments.Flag("json"));
     }
 
     private static string NonEmpty(string name, string value) =>

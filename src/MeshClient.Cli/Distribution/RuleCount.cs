@@ -7,4 +7,7 @@ namespace MeshClient.Cli.Distribution;
 internal sealed record RuleCount(int Index, int Precedence, int Count)
 {
     public bool Matched => Index >= 0;
+
+    /// <summary>The rule counted from 1, as router.yaml errors and <see cref="MeshClient.Routing.RouteDecision.RuleNumber"/> count it; 0 for none.</summary>
+    public int Number => Index + 1;
 }

@@ -6,7 +6,7 @@ namespace MeshClient.Cli.Output;
 
 /// <summary>
 /// The JSON output of <c>meshctl route --json</c>:
-/// <c>{"service":"reviews","calls":1000,"rule":{"index":0,"precedence":2},"subsets":[{"tags":{"version":"v1"},"count":400}],"endpoints":[{"address":"10.1.0.1","port":9080,"count":400}]}</c>.
+/// <c>{"service":"reviews","calls":1000,"rule":{"number":1,"precedence":2},"subsets":[{"tags":{"version":"v1"},"count":400}],"endpoints":[{"address":"10.1.0.1","port":9080,"count":400}]}</c>.
 /// <c>rule</c> is <see cref="RouteDistribution.MainRule"/>, <c>null</c> when no rule matched; a subset's count includes
 /// the calls that found no endpoint with its tags, so the endpoint counts add up to the calls that got an endpoint.
 /// </summary>
@@ -23,7 +23,7 @@ internal static class RouteReportJson
             if (distribution.MainRule is { Matched: true } rule)
             {
                 json.WriteStartObject("rule");
-                json.WriteNumber("index", rule.Index);
+                json.WriteNumber("number", rule.Number);
                 json.WriteNumber("precedence", rule.Precedence);
                 json.WriteEndObject();
             }

@@ -89,7 +89,7 @@ internal static class RouteReportText
 
     public static string RuleText(RuleCount rule) =>
         rule.Matched
-            ? string.Create(CultureInfo.InvariantCulture, $"{rule.Index} (precedence {rule.Precedence})")
+            ? string.Create(CultureInfo.InvariantCulture, $"{rule.Number} (precedence {rule.Precedence})")
             : "no rule matched (every routable endpoint)";
 
     /// <summary><c>40.0%</c>.</summary>

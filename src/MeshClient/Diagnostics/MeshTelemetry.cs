@@ -23,7 +23,7 @@ public static class MeshTelemetry
     public const string ActivitySourceName = "MeshClient";
 
     /// <summary>
-    /// The name of the activity each routed call records, tagged <c>meshclient.service</c>, <c>meshclient.rule.index</c>,
+    /// The name of the activity each routed call records, tagged <c>meshclient.service</c>, <c>meshclient.rule.number</c> (counted from 1),
     /// <c>meshclient.rule.precedence</c>, <c>meshclient.subset</c>, <c>meshclient.endpoint</c> and <c>meshclient.attempts</c>.
     /// </summary>
     public const string RouteActivityName = "MeshClient.Route";

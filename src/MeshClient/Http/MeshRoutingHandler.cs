@@ -386,7 +386,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("meshclient.service", decision.Service!.Host);
-            activity.SetTag("meshclient.rule.index", decision.RuleIndex);
+            activity.SetTag("meshclient.rule.number", decision.RuleNumber);
             activity.SetTag("meshclient.rule.precedence", decision.RulePrecedence);
             activity.SetTag("meshclient.subset", decision.Subset ?? string.Empty);
             activity.SetTag("meshclient.endpoint", decision.Endpoint!.ToString());

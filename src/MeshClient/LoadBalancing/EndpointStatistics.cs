@@ -33,12 +33,13 @@ internal sealed class EndpointStatistics
 
     public void CallStarted() => Interlocked.Increment(ref _inFlight);
 
+    /// <summary>Records a call that ended without an outcome to count (it is no longer in flight).</summary>
+    public void CallAbandoned() => Interlocked.Decrement(ref _inFlight);
+
     /// <summary>Records the end of a call.</summary>
     /// <param name="success">Whether the call succeeded.</param>
     /// <param name="elapsed">Its duration in timestamp units.</param>
     /// <param name="now">The current timestamp.</param>
-    public void CallAbandoned() => Interlocked.Decrement(ref _inFlight);
-
     public void CallFinished(bool success, long elapsed, long now)
     {
         Interlocked.Decrement(ref _inFlight);

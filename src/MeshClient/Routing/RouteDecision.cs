@@ -65,6 +65,12 @@ public readonly struct RouteDecision
     /// <summary>The 0-based position, as written, of the rule that matched in <c>routeRule.&lt;service&gt;</c>; -1 when none did.</summary>
     public int RuleIndex { get; }
 
+    /// <summary>
+    /// The rule that matched, counted from 1 in the order written in <c>routeRule.&lt;service&gt;</c>, as router.yaml
+    /// errors, logs, traces and meshctl count rules; 0 when none did.
+    /// </summary>
+    public int RuleNumber => RuleIndex + 1;
+
     /// <summary>The precedence of the rule that matched; 0 when none did.</summary>
     public int RulePrecedence { get; }
 
@@ -92,7 +98,7 @@ public readonly struct RouteDecision
     internal ServiceRoutes? Routes { get; }
 
     /// <summary>Explains the decision, for logs and traces.</summary>
-    /// <returns>One line, such as <c>reviews -> 10.0.0.1:9080: rule 0 (precedence 2), tags {version=v1}, subset v1, RoundRobin</c>.</returns>
+    /// <returns>One line, such as <c>reviews -> 10.0.0.1:9080: rule 1 (precedence 2), tags {version=v1}, subset v1, RoundRobin</c>.</returns>
     public override string ToString()
     {
         var text = new StringBuilder();
@@ -108,7 +114,7 @@ public readonly struct RouteDecision
 
         text.Append(": ");
         text.Append(RuleMatched
-            ? string.Create(CultureInfo.InvariantCulture, $"rule {RuleIndex} (precedence {RulePrecedence})")
+            ? string.Create(CultureInfo.InvariantCulture, $"rule {RuleNumber} (precedence {RulePrecedence})")
             : "no rule matched");
         text.Append(", tags {");
         var first = true;

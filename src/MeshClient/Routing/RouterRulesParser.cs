@@ -129,7 +129,7 @@ internal sealed class RouterRulesParser
 
     private RouteRule ParseRule(string service, int index, YamlNode node)
     {
-        var what = $"rule {index} of {service}";
+        var what = $"rule {index + 1} of {service}"; // counted from 1, as RouteDecision.RuleNumber
         var mapping = _reader.Mapping(node, what);
         var precedence = 0;
         RouteMatch? match = null;

@@ -27,13 +27,19 @@ public sealed class CommandLineTests
     [InlineData("help", "route")]
     [InlineData("route", "--help")]
     [InlineData("route", "--service", "reviews", "-h")]
-    public async Task Command_help_prints_its_usage(params string[] args)
+    public async Task Command_help_is_generated_from_its_definition(params string[] args)
     {
         var run = await CommandRun.RunAsync(Meshctl, args);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.StartsWith("Usage: meshctl route --service NAME[:PORT]", run.Stdout, StringComparison.Ordinal);
         Assert.Empty(run.Stderr);
+        Assert.StartsWith("Description:", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Make routing decisions as MeshClient does", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains(run.StdoutLines, l => l.Trim() == "meshctl route [options]" || l.Trim().EndsWith(" route [options]", StringComparison.Ordinal));
+        var route = Meshctl.Root.Subcommands.Single(c => c.Name == "route");
+        Assert.All(route.Options.Where(o => !o.Hidden), option => Assert.Contains(run.StdoutLines, l => l.TrimStart().StartsWith(option.Name, StringComparison.Ordinal) || l.Contains(", " + option.Name, StringComparison.Ordinal)));
+        Assert.Contains(run.StdoutLines, l => l.TrimStart().StartsWith("--service <NAME[:PORT]> (REQUIRED)", StringComparison.Ordinal));
+        Assert.Contains("Exit codes: 0 printed, 1 Pilot unreachable or no such service, 2 usage error", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -42,35 +48,70 @@ public sealed class CommandLineTests
         var run = await CommandRun.RunAsync(Meshctl, "endpoints", "--help");
 
         Assert.Equal(0, run.ExitCode);
-        foreach (var option in new[] { "--pilot", "--xds", "--namespace", "--service", "--timeout", "--settle", "--json" })
+        foreach (var option in new[] { "--pilot <ADDRESS> (REQUIRED)", "--xds <v2|v3>", "--namespace <NS>", "--service <NAME[:PORT]>", "--timeout <SECONDS>", "--settle <SECONDS>", "--json" })
         {
             Assert.Contains("  " + option + " ", run.Stdout, StringComparison.Ordinal);
         }
     }
 
     [Fact]
-    public async Task No_command_is_a_usage_error_with_the_usage_on_stderr()
+    public async Task No_command_is_a_usage_error_with_the_commands_on_stderr()
     {
         var run = await CommandRun.RunAsync(Meshctl);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Empty(run.Stdout);
-        Assert.StartsWith("meshctl: a command is missing.", run.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("meshctl: ", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("Usage: meshctl COMMAND [OPTIONS]", run.Stderr, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("meshctl: unknown command 'proxy-config'.", "proxy-config")]
-    [InlineData("meshctl: unknown command 'Route'.", "Route")]
-    [InlineData("meshctl help: unknown command 'nope'.", "help", "nope")]
-    [InlineData("meshctl version: unexpected argument '--json'", "version", "--json")]
-    public async Task Unknown_commands_are_usage_errors(string message, params string[] args)
+    [InlineData("'proxy-config'", "proxy-config")]
+    [InlineData("'nope'", "help", "nope")]
+    [InlineData("'--json'", "version", "--json")]
+    [InlineData("'fish'", "completion", "fish")]
+    public async Task Unknown_commands_and_arguments_are_usage_errors(string token, params string[] args)
     {
         var run = await CommandRun.RunAsync(Meshctl, args);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Empty(run.Stdout);
-        Assert.StartsWith(message, run.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith(args.Length == 1 ? "meshctl: " : $"meshctl {args[0]}: ", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(run.Stderr.Split('\n'), l => l.StartsWith("meshctl", StringComparison.Ordinal) && l.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Route", "route")]
+    [InlineData("endpoint", "endpoints")]
+    [InlineData("versoin", "version")]
+    public async Task A_mistyped_command_gets_did_you_mean(string typed, string suggested)
+    {
+        var run = await CommandRun.RunAsync(Meshctl, typed);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Stdout);
+        var lines = run.Stderr.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var didYouMean = lines.FindIndex(l => l.StartsWith($"'{typed}' was not matched. Did you mean", StringComparison.Ordinal));
+        Assert.True(didYouMean >= 0, run.ToString());
+        Assert.Equal(suggested, lines[didYouMean + 1]);
+    }
+
+    [Theory]
+    [InlineData("route", "--sevice", "--service")]
+    [InlineData("route", "--destination-rule", "--destination-rules")]
+    [InlineData("endpoints", "--settel", "--settle")]
+    public async Task A_mistyped_option_gets_did_you_mean_and_exits_2(string command, string typed, string suggested)
+    {
+        var run = await CommandRun.RunAsync(Meshctl, command, typed, "x");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Stdout);
+        var lines = run.Stderr.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        Assert.Contains($"meshctl {command}: Unrecognized command or argument '{typed}'.", lines);
+        var didYouMean = lines.IndexOf($"'{typed}' was not matched. Did you mean one of the following?");
+        Assert.True(didYouMean >= 0, run.ToString());
+        Assert.Equal(suggested, lines[didYouMean + 1]);
+        Assert.Equal($"Run 'meshctl {command} --help' for the options.", lines[^1]);
     }
 
     [Theory]
@@ -90,7 +131,8 @@ public sealed class CommandLineTests
         var run = await CommandRun.RunAsync(Meshctl, "route", "--service");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.StartsWith("meshctl route: option '--service' needs a value", run.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("meshctl route: ", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'--service'", run.Stderr.Split('\n')[0], StringComparison.Ordinal);
     }
 
     [Fact]

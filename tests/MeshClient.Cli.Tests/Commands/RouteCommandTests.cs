@@ -34,7 +34,7 @@ public sealed class RouteCommandTests : IDisposable
         Assert.Empty(run.Stderr);
         var lines = run.StdoutLines;
         Assert.Equal($"Service: reviews ({MeshctlFixtures.ReviewsHost}:9080), 1000 calls", lines[0]);
-        Assert.Equal("Rule:    0 (precedence 2)", lines[1]);
+        Assert.Equal("Rule:    1 (precedence 2)", lines[1]);
         Assert.Matches(@"^SUBSET\s+TAGS\s+CALLS\s+SHARE$", lines[2]);
         Assert.Matches(@"^v1\s+version=v1\s+400\s+40\.0%\s+#{16}$", lines[3]);
         Assert.Matches(@"^v2\s+debug=true,version=v2\s+400\s+40\.0%\s+#{16}$", lines[4]);
@@ -59,7 +59,7 @@ public sealed class RouteCommandTests : IDisposable
         Assert.Equal(["service", "calls", "rule", "subsets", "endpoints"], root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("reviews", root.GetProperty("service").GetString());
         Assert.Equal(1000, root.GetProperty("calls").GetInt32());
-        Assert.Equal(0, root.GetProperty("rule").GetProperty("index").GetInt32());
+        Assert.Equal(1, root.GetProperty("rule").GetProperty("number").GetInt32());
         Assert.Equal(2, root.GetProperty("rule").GetProperty("precedence").GetInt32());
 
         var subsets = root.GetProperty("subsets").EnumerateArray()
@@ -83,7 +83,7 @@ public sealed class RouteCommandTests : IDisposable
 
         // Smooth weighted round robin over 40/40/20: v1, v2, v3, v1, v2; endpoints round robin inside each subset.
         Assert.Equal(
-            """{"service":"reviews","calls":5,"rule":{"index":0,"precedence":2},"subsets":[{"tags":{"version":"v1"},"count":2},{"tags":{"debug":"true","version":"v2"},"count":2},{"tags":{"version":"v3"},"count":1}],"endpoints":[{"address":"10.1.1.1","port":9080,"count":1},{"address":"10.1.2.1","port":9080,"count":1},{"address":"10.1.3.1","port":9080,"count":1},{"address":"10.1.1.2","port":9080,"count":1},{"address":"10.1.2.2","port":9080,"count":1}]}""",
+            """{"service":"reviews","calls":5,"rule":{"number":1,"precedence":2},"subsets":[{"tags":{"version":"v1"},"count":2},{"tags":{"debug":"true","version":"v2"},"count":2},{"tags":{"version":"v3"},"count":1}],"endpoints":[{"address":"10.1.1.1","port":9080,"count":1},{"address":"10.1.2.1","port":9080,"count":1},{"address":"10.1.3.1","port":9080,"count":1},{"address":"10.1.1.2","port":9080,"count":1},{"address":"10.1.2.2","port":9080,"count":1}]}""",
             run.Stdout.TrimEnd());
     }
 
@@ -104,16 +104,16 @@ public sealed class RouteCommandTests : IDisposable
         string[] common = ["--service", "reviews", "--router", router, "--destination-rules", _seed.DestinationRules, "--registry", _seed.Registry, "--json"];
 
         var jason = await Route([.. common, "--header", "X-User=jason"]);
-        AssertSingleSubset(jason, ruleIndex: 0, precedence: 3, version: "v3");
+        AssertSingleSubset(jason, ruleNumber: 1, precedence: 3, version: "v3");
 
         var lowerCaseName = await Route([.. common, "--header", "x-user=jason"]);
-        AssertSingleSubset(lowerCaseName, ruleIndex: 0, precedence: 3, version: "v3");
+        AssertSingleSubset(lowerCaseName, ruleNumber: 1, precedence: 3, version: "v3");
 
         var other = await Route([.. common, "--header", "X-User=bob"]);
-        AssertSingleSubset(other, ruleIndex: 1, precedence: 1, version: "v1");
+        AssertSingleSubset(other, ruleNumber: 2, precedence: 1, version: "v1");
 
         var none = await Route(common);
-        AssertSingleSubset(none, ruleIndex: 1, precedence: 1, version: "v1");
+        AssertSingleSubset(none, ruleNumber: 2, precedence: 1, version: "v1");
     }
 
     [Fact]
@@ -133,11 +133,11 @@ public sealed class RouteCommandTests : IDisposable
             """);
         string[] common = ["--service", "reviews", "--router", router, "--destination-rules", _seed.DestinationRules, "--registry", _seed.Registry, "--json", "--calls", "10"];
 
-        AssertSingleSubset(await Route([.. common, "--source", "productpage"]), 0, 5, "v2");
-        AssertSingleSubset(await Route([.. common, "--source", "ratings"]), 2, 1, "v1");
-        AssertSingleSubset(await Route([.. common, "--source-tag", "app=gateway", "--source-tag", "zone=a"]), 1, 4, "v3");
-        AssertSingleSubset(await Route([.. common, "--source-tag", "app=gateway"]), 2, 1, "v1");
-        AssertSingleSubset(await Route([.. common, "--source-tag", "app=gateway", "--source-tag", "zone=b"]), 2, 1, "v1");
+        AssertSingleSubset(await Route([.. common, "--source", "productpage"]), 1, 5, "v2");
+        AssertSingleSubset(await Route([.. common, "--source", "ratings"]), 3, 1, "v1");
+        AssertSingleSubset(await Route([.. common, "--source-tag", "app=gateway", "--source-tag", "zone=a"]), 2, 4, "v3");
+        AssertSingleSubset(await Route([.. common, "--source-tag", "app=gateway"]), 3, 1, "v1");
+        AssertSingleSubset(await Route([.. common, "--source-tag", "app=gateway", "--source-tag", "zone=b"]), 3, 1, "v1");
     }
 
     [Fact]
@@ -390,8 +390,6 @@ public sealed class RouteCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("option '--service' is required", "--router", "r.yaml", "--registry", "x.json")]
-    [InlineData("option '--router' is required", "--service", "reviews", "--registry", "x.json")]
     [InlineData("the registry is missing: give '--pilot ADDRESS' or '--registry FILE'", "--service", "reviews", "--router", "r.yaml")]
     [InlineData("give either '--pilot' or '--registry', not both", "--service", "reviews", "--router", "r.yaml", "--registry", "x.json", "--pilot", "grpc://pilot:15010")]
     [InlineData("option '--xds' applies to '--pilot' only", "--service", "reviews", "--router", "r.yaml", "--registry", "x.json", "--xds", "v2")]
@@ -404,9 +402,6 @@ public sealed class RouteCommandTests : IDisposable
     [InlineData("option '--service' must name a service (reviews, reviews.default or its host), not 'outbound|9080||reviews'", "--service", "outbound|9080||reviews", "--router", "r.yaml", "--registry", "x.json")]
     [InlineData("option '--namespace' must be a Kubernetes namespace name (lower-case letters, digits and '-', at most 63), not 'Default'", "--service", "reviews", "--namespace", "Default", "--router", "r.yaml", "--registry", "x.json")]
     [InlineData("option '--xds' must be v2 or v3, not 'v4'", "--service", "reviews", "--router", "r.yaml", "--pilot", "grpc://pilot:15010", "--xds", "v4")]
-    [InlineData("unknown option '--registries'", "--service", "reviews", "--router", "r.yaml", "--registries", "x.json")]
-    [InlineData("unexpected argument 'reviews'", "reviews", "--router", "r.yaml")]
-    [InlineData("option '--router' needs a value", "--service", "reviews", "--router", "--registry", "x.json")]
     public async Task Argument_errors_exit_2_with_a_message(string message, params string[] args)
     {
         var pilot = new FakeRegistrySource(MeshctlFixtures.SeedSnapshot());
@@ -419,6 +414,26 @@ public sealed class RouteCommandTests : IDisposable
         Assert.Equal(2, lines.Length);
         Assert.StartsWith("meshctl route: " + message, lines[0], StringComparison.Ordinal);
         Assert.Equal("Run 'meshctl route --help' for the options.", lines[1]);
+        Assert.Empty(pilot.Requests);
+    }
+
+    [Theory]
+    [InlineData("Option '--service' is required.", "--router", "r.yaml", "--registry", "x.json")]
+    [InlineData("Option '--router' is required.", "--service", "reviews", "--registry", "x.json")]
+    [InlineData("Unrecognized command or argument '--registries'.", "--service", "reviews", "--router", "r.yaml", "--registries", "x.json")]
+    [InlineData("Unrecognized command or argument 'reviews'.", "reviews", "--router", "r.yaml")]
+    [InlineData("option '--router' needs a value, not the option '--registry'", "--service", "reviews", "--router", "--registry", "x.json")]
+    public async Task Parse_errors_exit_2_naming_the_option(string message, params string[] args)
+    {
+        var pilot = new FakeRegistrySource(MeshctlFixtures.SeedSnapshot());
+
+        var run = await Route(pilot, args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty(run.Stdout);
+        var lines = run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        Assert.Contains("meshctl route: " + message, lines);
+        Assert.Equal("Run 'meshctl route --help' for the options.", lines[^1]);
         Assert.Empty(pilot.Requests);
     }
 
@@ -473,12 +488,12 @@ public sealed class RouteCommandTests : IDisposable
         Assert.Contains("cannot connect to Pilot; use 'meshctl route --registry FILE'", run.Stderr, StringComparison.Ordinal);
     }
 
-    private static void AssertSingleSubset(CommandRun run, int ruleIndex, int precedence, string version)
+    private static void AssertSingleSubset(CommandRun run, int ruleNumber, int precedence, string version)
     {
         Assert.True(run.ExitCode == 0, run.ToString());
         using var document = JsonDocument.Parse(run.Stdout);
         var root = document.RootElement;
-        Assert.Equal(ruleIndex, root.GetProperty("rule").GetProperty("index").GetInt32());
+        Assert.Equal(ruleNumber, root.GetProperty("rule").GetProperty("number").GetInt32());
         Assert.Equal(precedence, root.GetProperty("rule").GetProperty("precedence").GetInt32());
         var subset = Assert.Single(root.GetProperty("subsets").EnumerateArray());
         Assert.Equal(version, subset.GetProperty("tags").GetProperty("version").GetString());

@@ -45,7 +45,7 @@ public sealed class RouteReportTests
         RouteReportText.Write(writer, "reviews", distribution);
 
         var lines = writer.ToString().Split(Environment.NewLine);
-        Assert.Equal(["Service: reviews, 3 calls", "Rules:", "  0 (precedence 1): 2 calls", "  no rule matched (every routable endpoint): 1 calls"], lines[..4]);
+        Assert.Equal(["Service: reviews, 3 calls", "Rules:", "  1 (precedence 1): 2 calls", "  no rule matched (every routable endpoint): 1 calls"], lines[..4]);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class RouteReportTests
 
         using var document = JsonDocument.Parse(RouteReportJson.Write("reviews", distribution));
 
-        Assert.Equal(0, document.RootElement.GetProperty("rule").GetProperty("index").GetInt32());
+        Assert.Equal(1, document.RootElement.GetProperty("rule").GetProperty("number").GetInt32());
         Assert.Equal(1, document.RootElement.GetProperty("rule").GetProperty("precedence").GetInt32());
     }
 

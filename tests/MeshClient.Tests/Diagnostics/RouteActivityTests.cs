@@ -72,7 +72,7 @@ public sealed class RouteActivityTests : IDisposable
         var activity = Assert.Single(_stopped);
         Assert.Equal(MeshTelemetry.RouteActivityName, activity.OperationName);
         Assert.Equal(MeshTestRegistry.Host(Service), activity.GetTagItem("meshclient.service"));
-        Assert.Equal(0, activity.GetTagItem("meshclient.rule.index"));
+        Assert.Equal(1, activity.GetTagItem("meshclient.rule.number"));
         Assert.Equal(5, activity.GetTagItem("meshclient.rule.precedence"));
         Assert.Equal("v2", activity.GetTagItem("meshclient.subset"));
         Assert.Equal($"127.0.0.1:{v2.Port}", activity.GetTagItem("meshclient.endpoint"));

@@ -101,14 +101,14 @@ public sealed class RouterRulesParserTests
         Assert.Equal("r.yaml", error.File);
         Assert.Equal(7, error.Line);
         Assert.Equal(9, error.Column);
-        Assert.Equal("weights of rule 1 of reviews add up to 101, more than 100", error.Reason);
-        Assert.Equal("r.yaml:7:9: weights of rule 1 of reviews add up to 101, more than 100", error.Message);
+        Assert.Equal("weights of rule 2 of reviews add up to 101, more than 100", error.Reason);
+        Assert.Equal("r.yaml:7:9: weights of rule 2 of reviews add up to 101, more than 100", error.Message);
     }
 
     [Theory]
     [InlineData("routeRule: {reviews: [{route: [{tags: {version: v1}, weight: 101}]}]}", "weight must be from 0 to 100, got 101")]
-    [InlineData("routeRule: {reviews: [{route: []}]}", "rule 0 of reviews has an empty route list")]
-    [InlineData("routeRule: {reviews: [{precedence: 1}]}", "rule 0 of reviews has no route")]
+    [InlineData("routeRule: {reviews: [{route: []}]}", "rule 1 of reviews has an empty route list")]
+    [InlineData("routeRule: {reviews: [{precedence: 1}]}", "rule 1 of reviews has no route")]
     [InlineData("routeRule: {reviews: [{precedence: high, route: [{tags: {a: b}, weight: 1}]}]}", "precedence must be an integer, got 'high'")]
     [InlineData("routeRule: {reviews: [{route: [{tags: {a: b}}]}]}", "route entry has no weight")]
     [InlineData("routeRule: {reviews: [{route: [{tags: {a: b}, weight: 1, wieght: 2}]}]}", "unknown key 'wieght' in a route entry (expected tags and weight)")]

@@ -95,7 +95,7 @@ public sealed class SeedExampleTests
         Assert.Equal("v2", second.Subset);
 
         var text = second.ToString();
-        Assert.Contains("rule 0 (precedence 2)", text, StringComparison.Ordinal);
+        Assert.Contains("rule 1 (precedence 2)", text, StringComparison.Ordinal);
         Assert.Contains("{debug=true, version=v2}", text, StringComparison.Ordinal);
         Assert.Contains("subset v2", text, StringComparison.Ordinal);
         Assert.Contains(second.Endpoint!.ToString(), text, StringComparison.Ordinal);
