@@ -46,7 +46,7 @@ public sealed class AdsClientReconnectTests
 
         // Pilot ends the stream with a status while the client writes: the write fails with a bare cancellation,
         // the receive side then reads the status Pilot sent.
-        call.FailWrites(new GrpcCallException(Grpc.Core.StatusCode.Cancelled, "The call was cancelled."));
+        call.FailWrites(new GrpcCallException(global::Grpc.Core.StatusCode.Cancelled, "The call was cancelled."));
         call.Send(Response(ads.ClusterType, "c1", "n1", EdsCluster(Reviews)));
         call.Fail(AdsHarness.Unavailable("max connection age"));
         await ads.NextBackoffAsync();

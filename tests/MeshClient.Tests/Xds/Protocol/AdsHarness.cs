@@ -63,7 +63,7 @@ internal sealed class AdsHarness : IAsyncDisposable
         }
     }
 
-    public static GrpcCallException Unavailable(string detail = "connection refused") => new(Grpc.Core.StatusCode.Unavailable, detail);
+    public static GrpcCallException Unavailable(string detail = "connection refused") => new(global::Grpc.Core.StatusCode.Unavailable, detail);
 
     /// <summary>Starts the client's loop.</summary>
     public AdsHarness Start()
