@@ -70,8 +70,7 @@ public sealed class FakePilotLifecycleTests
         var provider = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Debug));
         await using var pilot = await FakePilot.StartAsync(new FakePilotOptions { LoggerFactory = loggerFactory });
-        using var connection = AdsTestCall.CreateHandler();
-        await using var call = AdsTestCall.Start(connection, pilot.Address);
+        await using var call = AdsTestCall.Start(pilot.Address);
 
         await call.SendAsync(Requests.First(FakePilot.ClusterTypeUrlV3, "not-a-node-id"));
         Assert.Equal(3, (await call.ReadStatusAsync()).Status);

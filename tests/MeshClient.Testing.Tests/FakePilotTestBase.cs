@@ -6,7 +6,7 @@ using XdsCluster = MeshClient.Xds.Protos.Cluster.Cluster;
 
 namespace MeshClient.Testing.Tests;
 
-/// <summary>Starts a FakePilot and an HTTP/2 connection per test and disposes them, with the calls the test opened.</summary>
+/// <summary>Starts a FakePilot per test and disposes it, with the calls the test opened.</summary>
 public abstract class FakePilotTestBase : IAsyncLifetime
 {
     private protected const string Reviews = "reviews.default.svc.cluster.local";
@@ -22,8 +22,6 @@ public abstract class FakePilotTestBase : IAsyncLifetime
 
     private protected FakePilot Pilot { get; private set; } = null!;
 
-    private protected SocketsHttpHandler Connection { get; } = AdsTestCall.CreateHandler();
-
     private protected virtual FakePilotOptions? Options => null;
 
     public async Task InitializeAsync() => Pilot = await FakePilot.StartAsync(Options);
@@ -36,12 +34,11 @@ public abstract class FakePilotTestBase : IAsyncLifetime
         }
 
         await Pilot.DisposeAsync();
-        Connection.Dispose();
     }
 
     private protected AdsTestCall Open(string methodPath = FakePilot.AdsMethodV3)
     {
-        var call = AdsTestCall.Start(Connection, Pilot.Address, methodPath);
+        var call = AdsTestCall.Start(Pilot.Address, methodPath);
         _calls.Add(call);
         return call;
     }

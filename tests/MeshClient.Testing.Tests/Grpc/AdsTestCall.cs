@@ -22,13 +22,14 @@ internal sealed class AdsTestCall : IAsyncDisposable
     private Status? _status;
     private bool _disposed;
 
-    private AdsTestCall(HttpMessageHandler connection, Uri address, string methodPath)
+    private AdsTestCall(Uri address, string methodPath)
     {
-        _capture = new ResponseCapture(connection);
+        // Each call has its own connection: a call opened right after FakePilot restarts never meets the connection
+        // FakePilot has just closed. An HttpClient (not a handler) keeps Grpc.Net.Client's balancer off.
+        _capture = new ResponseCapture(new SocketsHttpHandler());
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            // An HttpClient (not a handler) keeps Grpc.Net.Client's balancer off, so calls share the test's connection.
-            HttpClient = new HttpClient(_capture, disposeHandler: false) { Timeout = System.Threading.Timeout.InfiniteTimeSpan },
+            HttpClient = new HttpClient(_capture) { Timeout = System.Threading.Timeout.InfiniteTimeSpan },
             DisposeHttpClient = true,
             MaxReceiveMessageSize = null,
         });
@@ -37,11 +38,8 @@ internal sealed class AdsTestCall : IAsyncDisposable
         _call = _channel.CreateCallInvoker().AsyncDuplexStreamingCall(method, null, default);
     }
 
-    /// <summary>Starts a call on the v3 (default) or v2 ADS method.</summary>
-    public static AdsTestCall Start(HttpMessageHandler connection, Uri address, string methodPath = FakePilot.AdsMethodV3) => new(connection, address, methodPath);
-
-    /// <summary>The handler of the HTTP/2 connections the calls share (plaintext, prior knowledge).</summary>
-    public static SocketsHttpHandler CreateHandler() => new() { EnableMultipleHttp2Connections = true };
+    /// <summary>Starts a call on the v3 (default) or v2 ADS method, on a new HTTP/2 connection (plaintext, prior knowledge).</summary>
+    public static AdsTestCall Start(Uri address, string methodPath = FakePilot.AdsMethodV3) => new(address, methodPath);
 
     /// <summary>Writes one request.</summary>
     public Task SendAsync(DiscoveryRequest request) => SendRawAsync(request.ToByteArray());
@@ -115,7 +113,7 @@ internal sealed class AdsTestCall : IAsyncDisposable
     }
 
     /// <summary>Keeps the HTTP response of the call's one request.</summary>
-    private sealed class ResponseCapture(HttpMessageHandler connection) : DelegatingHandler(connection)
+    private sealed class ResponseCapture(HttpMessageHandler inner) : DelegatingHandler(inner)
     {
         private readonly TaskCompletionSource<HttpResponseMessage> _response = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

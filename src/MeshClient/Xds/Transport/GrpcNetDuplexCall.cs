@@ -12,16 +12,13 @@ internal sealed class GrpcNetDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<T
     where TResponse : class
 {
     private readonly AsyncDuplexStreamingCall<TRequest, TResponse> _call;
-    private readonly CancellationTokenSource _callCancellation;
     private int _writesCompleted;
     private int _disposed;
 
     /// <param name="call">The started call.</param>
-    /// <param name="callCancellation">The source of the call's token; disposed with the call.</param>
-    public GrpcNetDuplexCall(AsyncDuplexStreamingCall<TRequest, TResponse> call, CancellationTokenSource callCancellation)
+    public GrpcNetDuplexCall(AsyncDuplexStreamingCall<TRequest, TResponse> call)
     {
         _call = call;
-        _callCancellation = callCancellation;
     }
 
     /// <inheritdoc />
@@ -59,9 +56,9 @@ internal sealed class GrpcNetDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<T
     }
 
     /// <inheritdoc />
+    /// <exception cref="ObjectDisposedException">The call is disposed (Grpc.Net.Client's own check).</exception>
     public async ValueTask<TResponse?> ReadAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         try
         {
             return await _call.ResponseStream.MoveNext(cancellationToken).ConfigureAwait(false) ? _call.ResponseStream.Current : null;
@@ -78,7 +75,6 @@ internal sealed class GrpcNetDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<T
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _call.Dispose();
-            _callCancellation.Dispose();
         }
 
         return ValueTask.CompletedTask;

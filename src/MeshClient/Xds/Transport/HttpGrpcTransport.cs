@@ -33,9 +33,6 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     private readonly GrpcChannel _channel;
     private readonly AdsV3.AggregatedDiscoveryServiceClient _v3;
     private readonly AdsV2.AggregatedDiscoveryServiceClient _v2;
-
-    // Cancelled by DisposeAsync: every running call is cancelled (it fails with Cancelled) before the channel goes.
-    private readonly CancellationTokenSource _disposing = new();
     private int _disposed;
 
     /// <summary>Creates the transport; nothing connects until the first call.</summary>
@@ -85,31 +82,20 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             throw new ArgumentException($"'{methodPath}' is not an ADS method; the transport calls {AdsMethodV3} and {AdsMethodV2}.", nameof(methodPath));
         }
 
-        var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
-        try
-        {
-            var callOptions = new CallOptions(deadline: Deadline(), cancellationToken: cancellation.Token);
-            var call = methodPath == AdsMethodV3 ? _v3.StreamAggregatedResources(callOptions) : _v2.StreamAggregatedResources(callOptions);
-            return (IGrpcDuplexCall<TRequest, TResponse>)(object)new GrpcNetDuplexCall<DiscoveryRequest, DiscoveryResponse>(call, cancellation);
-        }
-        catch
-        {
-            cancellation.Dispose();
-            throw;
-        }
+        var callOptions = new CallOptions(deadline: Deadline(), cancellationToken: cancellationToken);
+        var call = methodPath == AdsMethodV3 ? _v3.StreamAggregatedResources(callOptions) : _v2.StreamAggregatedResources(callOptions);
+        return (IGrpcDuplexCall<TRequest, TResponse>)(object)new GrpcNetDuplexCall<DiscoveryRequest, DiscoveryResponse>(call);
     }
 
-    /// <summary>Cancels the calls still running (they fail with Cancelled) and closes the connection.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>Closes the channel: the calls still running fail with Cancelled, and the connection closes.</summary>
+    public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            return;
+            _channel.Dispose();
         }
 
-        await _disposing.CancelAsync().ConfigureAwait(false);
-        _channel.Dispose();
-        _disposing.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>The handler of the transport's single HTTP/2 connection.</summary>

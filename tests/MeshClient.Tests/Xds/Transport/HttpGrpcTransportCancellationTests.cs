@@ -76,9 +76,12 @@ public sealed class HttpGrpcTransportCancellationTests
         Assert.Equal("pong", (await call.ReadBoundedAsync())!.Nonce);
 
         await call.DisposeAsync();
+        await call.DisposeAsync();
 
         await aborted.Task.WaitAsync(Bound);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => call.ReadBoundedAsync());
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => call.WriteBoundedAsync(new DiscoveryRequest()));
+        await call.CompleteWritesAsync();
     }
 
     [Fact]

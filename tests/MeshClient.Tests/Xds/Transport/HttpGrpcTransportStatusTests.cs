@@ -122,4 +122,23 @@ public sealed class HttpGrpcTransportStatusTests
         var write = await Assert.ThrowsAsync<GrpcCallException>(() => call.WriteBoundedAsync(new DiscoveryRequest()));
         Assert.Equal(StatusCode.Unavailable, write.StatusCode);
     }
+
+    [Fact]
+    public async Task Https_address_speaks_tls()
+    {
+        var reached = NewSignal();
+        await using var server = await StartAsync((_, _, _) =>
+        {
+            reached.TrySetResult();
+            return Task.CompletedTask;
+        });
+        await using var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = new Uri($"https://127.0.0.1:{server.Address.Port}") });
+        await using var call = transport.StartAds();
+
+        // The plaintext server cannot complete a TLS handshake: the call fails before reaching it.
+        var failure = await call.ReadFailureAsync();
+
+        Assert.Contains("SSL", failure.Detail, StringComparison.Ordinal);
+        Assert.False(reached.Task.IsCompleted);
+    }
 }

@@ -30,8 +30,10 @@ public sealed class HttpGrpcTransportStreamingTests
         }
 
         await call.CompleteWritesAsync();
+        await call.CompleteWritesAsync();
         Assert.Null(await call.ReadBoundedAsync());
         Assert.Equal(HttpGrpcTransport.AdsMethodV3, await method.Task.WaitAsync(Bound));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => call.WriteAsync(null!, CancellationToken.None));
     }
 
     [Fact]

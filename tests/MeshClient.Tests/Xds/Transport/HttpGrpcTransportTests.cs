@@ -66,14 +66,30 @@ public sealed class HttpGrpcTransportTests
         var path = Assert.Throws<ArgumentException>(() => transport.StartDuplexStreaming<DiscoveryRequest, DiscoveryResponse>(
             "/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources", DiscoveryResponse.Parser, CancellationToken.None));
         Assert.Contains("is not an ADS method", path.Message);
+        Assert.Throws<ArgumentException>(() => transport.StartDuplexStreaming<DiscoveryRequest, DiscoveryResponse>(
+            string.Empty, DiscoveryResponse.Parser, CancellationToken.None));
         Assert.Throws<NotSupportedException>(() => transport.StartDuplexStreaming<StringValue, StringValue>(
             HttpGrpcTransport.AdsMethodV3, StringValue.Parser, CancellationToken.None));
+        Assert.Throws<NotSupportedException>(() => transport.StartDuplexStreaming<DiscoveryRequest, StringValue>(
+            HttpGrpcTransport.AdsMethodV3, StringValue.Parser, CancellationToken.None));
+        Assert.Throws<NotSupportedException>(() => transport.StartDuplexStreaming<StringValue, DiscoveryResponse>(
+            HttpGrpcTransport.AdsMethodV3, DiscoveryResponse.Parser, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Status_without_a_message_reads_as_the_code_alone()
+    {
+        var failure = new GrpcCallException(Grpc.Core.StatusCode.Unavailable, null);
+
+        Assert.Equal("gRPC call failed: Unavailable (14)", failure.Message);
+        Assert.Equal(string.Empty, failure.Detail);
     }
 
     [Fact]
     public async Task Disposed_transport_starts_no_calls()
     {
         var transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = new Uri("grpc://pilot:15010") });
+        await transport.DisposeAsync();
         await transport.DisposeAsync();
 
         Assert.Throws<ObjectDisposedException>(() => transport.StartAds());
