@@ -20,13 +20,13 @@ internal sealed partial class AdsClient
         [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Pilot closed the ADS stream.")]
         public static partial void StreamClosedByServer(ILogger logger);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Pilot connection failed (attempt {Failures} in a row): {Reason}. Next attempt in {Delay}.")]
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "Pilot connection failed (attempt {Failures} in a row; next attempt in {Delay}): {Reason}")]
         public static partial void Reconnecting(ILogger logger, int failures, string reason, TimeSpan delay);
 
-        [LoggerMessage(EventId = 1018, Level = LogLevel.Debug, Message = "Pilot connection failed (attempt {Failures} in a row): {Reason}. Next attempt in {Delay}.")]
+        [LoggerMessage(EventId = 1018, Level = LogLevel.Debug, Message = "Pilot connection failed (attempt {Failures} in a row; next attempt in {Delay}): {Reason}")]
         public static partial void ReconnectingQuietly(ILogger logger, int failures, string reason, TimeSpan delay);
 
-        [LoggerMessage(EventId = 1019, Level = LogLevel.Warning, Message = "Pilot still unreachable: {Failures} failed attempts in a row over {Elapsed}; last error: {Reason}. Retrying every {Delay} or so; the next summary after {NextSummary} failures (each attempt at Debug).")]
+        [LoggerMessage(EventId = 1019, Level = LogLevel.Warning, Message = "Pilot still unreachable: {Failures} failed attempts in a row over {Elapsed}, retrying every {Delay} or so (next summary after {NextSummary} failures; each attempt at Debug); last error: {Reason}")]
         public static partial void ReconnectSummary(ILogger logger, int failures, TimeSpan elapsed, string reason, TimeSpan delay, int nextSummary);
 
         [LoggerMessage(EventId = 1020, Level = LogLevel.Information, Message = "Connected to Pilot again after {Failures} failed attempts.")]

@@ -176,18 +176,7 @@ internal sealed partial class AdsClient : IAsyncDisposable
                     failingSince = _timeProvider.GetTimestamp();
                 }
 
-                switch (ReconnectLogPolicy.Decide(failures))
-                {
-                    case ReconnectLogLine.Attempt:
-                        Log.Reconnecting(_logger, failures, error, delay);
-                        break;
-                    case ReconnectLogLine.Summary:
-                        Log.ReconnectSummary(_logger, failures, _timeProvider.GetElapsedTime(failingSince), error, delay, ReconnectLogPolicy.NextSummary(failures));
-                        break;
-                    default:
-                        Log.ReconnectingQuietly(_logger, failures, error, delay);
-                        break;
-                }
+                LogFailure(failures, failingSince, error, delay);
 
                 _metrics?.XdsReconnect();
                 try

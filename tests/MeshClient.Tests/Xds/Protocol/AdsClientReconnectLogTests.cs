@@ -27,12 +27,12 @@ public sealed class AdsClientReconnectLogTests
         Assert.All(warnings, w => Assert.Null(w.Exception));
         var attempts = warnings.Where(e => e.EventId.Id == 1003).Select(e => e.Message).ToList();
         Assert.Equal(5, attempts.Count);
-        Assert.Equal("Pilot connection failed (attempt 1 in a row): gRPC call failed: Unavailable (14): connection refused. Next attempt in 00:00:01.", attempts[0]);
-        Assert.StartsWith("Pilot connection failed (attempt 5 in a row): gRPC call failed: Unavailable (14): connection refused. Next attempt in ", attempts[4], StringComparison.Ordinal);
+        Assert.Equal("Pilot connection failed (attempt 1 in a row; next attempt in 00:00:01): gRPC call failed: Unavailable (14): connection refused", attempts[0]);
+        Assert.Matches(@"^Pilot connection failed \(attempt 5 in a row; next attempt in 00:00:0\d(\.\d+)?\): gRPC call failed: Unavailable \(14\): connection refused$", attempts[4]);
         var summaries = warnings.Where(e => e.EventId.Id == 1019).Select(e => e.Message).ToList();
         Assert.Equal(2, summaries.Count);
         Assert.StartsWith("Pilot still unreachable: 10 failed attempts in a row over ", summaries[0], StringComparison.Ordinal);
-        Assert.Contains("the next summary after 20 failures", summaries[0], StringComparison.Ordinal);
+        Assert.Contains("(next summary after 20 failures; each attempt at Debug); last error: gRPC call failed: Unavailable (14): connection refused", summaries[0], StringComparison.Ordinal);
         Assert.StartsWith("Pilot still unreachable: 20 failed attempts in a row over ", summaries[1], StringComparison.Ordinal);
         Assert.Equal(7, warnings.Count);
 
