@@ -7,8 +7,6 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers MeshClient's registry as an endpoint provider for Microsoft.Extensions.ServiceDiscovery.</summary>
 public static class MeshServiceDiscoveryServiceCollectionExtensions
 {
-    private const string PassThroughFactory = "Microsoft.Extensions.ServiceDiscovery.PassThrough.PassThroughServiceEndpointProviderFactory";
-
     /// <summary>
     /// Makes the endpoints Istio Pilot names the answer of Microsoft.Extensions.ServiceDiscovery: <c>http://reviews</c>
     /// and <c>https+http://reviews</c> resolve to the routable endpoints of <c>reviews</c> in MeshClient's registry
@@ -16,32 +14,18 @@ public static class MeshServiceDiscoveryServiceCollectionExtensions
     /// Call it after <c>AddServiceDiscovery()</c>, with <c>AddMeshDiscovery(...)</c> connecting to Pilot.
     /// </summary>
     /// <remarks>
-    /// The provider runs after the configuration provider (endpoints configured under <c>Services:NAME</c> win) and
-    /// before the pass-through provider (which then answers only for names Pilot does not know).
+    /// Called after <c>AddServiceDiscovery()</c>, the provider runs after the configuration provider (endpoints
+    /// configured under <c>Services:NAME</c> win) and before the pass-through provider, which service discovery always
+    /// runs last (it then answers only for names Pilot does not know). Calling it twice registers it once.
     /// </remarks>
     /// <param name="services">The service collection.</param>
     /// <returns>The service collection.</returns>
     public static IServiceCollection AddMeshServiceEndpointProvider(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var descriptor = ServiceDescriptor.Singleton<IServiceEndpointProviderFactory, MeshServiceEndpointProviderFactory>();
-        if (services.Any(d => d.ServiceType == typeof(IServiceEndpointProviderFactory) && d.ImplementationType == typeof(MeshServiceEndpointProviderFactory)))
-        {
-            return services;
-        }
 
-        // Providers run in registration order and the pass-through one answers anything still unresolved, so the
-        // mesh goes right before it.
-        var passThrough = services.ToList().FindIndex(d => d.ServiceType == typeof(IServiceEndpointProviderFactory) && d.ImplementationType?.FullName == PassThroughFactory);
-        if (passThrough >= 0)
-        {
-            services.Insert(passThrough, descriptor);
-        }
-        else
-        {
-            services.Add(descriptor);
-        }
-
+        // Service discovery runs the providers in registration order, the pass-through one always last.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceEndpointProviderFactory, MeshServiceEndpointProviderFactory>());
         return services;
     }
 }

@@ -83,12 +83,14 @@ public sealed class MeshServiceEndpointProviderTests : IAsyncLifetime
             new FakeEndpoint("10.1.0.1", 9080),
             new FakeEndpoint("10.1.0.2", 9080),
             new FakeEndpoint("10.1.0.3", 9080) { Health = EndpointHealth.Draining },
+            new FakeEndpoint("fd00::4", 9080),
         ]);
         using var host = await StartAppAsync();
 
-        Assert.Equal(["http://10.1.0.1:9080/", "http://10.1.0.2:9080/"], await ResolveAsync(host, "http://reviews"));
-        Assert.Equal(["http://10.1.0.1:9080/", "http://10.1.0.2:9080/"], await ResolveAsync(host, "https+http://reviews"));
-        Assert.Equal(["http://10.1.0.1:9080/", "http://10.1.0.2:9080/"], await ResolveAsync(host, "http://reviews.default.svc.cluster.local"));
+        Assert.Equal(["http://10.1.0.1:9080/", "http://10.1.0.2:9080/", "http://[fd00::4]:9080/"], await ResolveAsync(host, "http://reviews"));
+        Assert.Equal(["https://10.1.0.1:9080/", "https://10.1.0.2:9080/", "https://[fd00::4]:9080/"], await ResolveAsync(host, "https://reviews"));
+        Assert.Equal(["http://10.1.0.1:9080/", "http://10.1.0.2:9080/", "http://[fd00::4]:9080/"], await ResolveAsync(host, "https+http://reviews"));
+        Assert.Equal(["http://10.1.0.1:9080/", "http://10.1.0.2:9080/", "http://[fd00::4]:9080/"], await ResolveAsync(host, "http://reviews.default.svc.cluster.local"));
         await host.StopAsync().WaitAsync(Bound);
     }
 
@@ -146,6 +148,53 @@ public sealed class MeshServiceEndpointProviderTests : IAsyncLifetime
         Assert.Equal(["Unspecified/reviews:80"], await ResolveAsync(host, "http://reviews"));
         Assert.Equal(["http://10.9.9.9/"], await ResolveAsync(host, "http://details"));
         await host.StopAsync().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task Bare_names_resolve_in_the_mesh_namespace()
+    {
+        _pilot.SetService("reviews.shop", 9080, [new FakeEndpoint("10.4.0.1", 9080)]);
+        _pilot.SetService("reviews.default", 9080, [new FakeEndpoint("10.1.0.1", 9080)]);
+        using var host = await StartAppAsync(new Dictionary<string, string?> { ["Mesh:Namespace"] = "shop" });
+
+        Assert.Equal(["http://10.4.0.1:9080/"], await ResolveAsync(host, "http://reviews"));
+        Assert.Equal(["http://10.1.0.1:9080/"], await ResolveAsync(host, "http://reviews.default"));
+        await host.StopAsync().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public async Task A_push_that_leaves_the_endpoints_as_they_are_does_not_refresh()
+    {
+        _pilot.SetService("reviews", 9080, [new FakeEndpoint("10.1.0.1", 9080)]);
+        using var host = await StartAppAsync();
+        var source = await host.Services.GetRequiredService<ServiceEndpointResolver>().GetEndpointsAsync("http://reviews", CancellationToken.None).AsTask().WaitAsync(Bound);
+        var registry = host.Services.GetRequiredService<MeshRegistry>();
+        var ratingsArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        registry.Changed += (_, e) =>
+        {
+            if (e.Current.TryFindService("ratings", 9080, "default", out var ratings) && ratings.AllEndpoints!.Endpoints.Length == 1)
+            {
+                ratingsArrived.TrySetResult();
+            }
+        };
+
+        _pilot.SetService("ratings", 9080, [new FakeEndpoint("10.2.0.1", 9080)]);
+        await ratingsArrived.Task.WaitAsync(Bound);
+
+        Assert.False(source.ChangeToken.HasChanged);
+        _pilot.SetService("reviews", 9080, [new FakeEndpoint("10.1.0.9", 9080)]);
+        await ResolvesToAsync(host, "http://reviews", "http://10.1.0.9:9080/");
+        Assert.True(source.ChangeToken.HasChanged);
+        await host.StopAsync().WaitAsync(Bound);
+    }
+
+    [Fact]
+    public void Registering_twice_registers_one_provider()
+    {
+        var services = new ServiceCollection();
+        services.AddServiceDiscovery().AddMeshServiceEndpointProvider().AddMeshServiceEndpointProvider();
+
+        Assert.Single(services, d => d.ServiceType == typeof(IServiceEndpointProviderFactory) && d.ImplementationType == typeof(MeshServiceEndpointProviderFactory));
     }
 
     [Fact]
