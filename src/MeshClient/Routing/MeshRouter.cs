@@ -55,6 +55,9 @@ public sealed class MeshRouter
 
     internal RouterContext Context => _context;
 
+    /// <summary>The state decisions use now (tests and diagnostics).</summary>
+    internal RouterState State => CurrentState();
+
     /// <summary>Puts new rules in force for the decisions that start from now on.</summary>
     /// <param name="rules">The rules.</param>
     public void UpdateRules(RouterRules rules)
@@ -208,7 +211,7 @@ public sealed class MeshRouter
 
             var next = new RouterState(_context, snapshot, state.Rules, state.DestinationRules);
             Volatile.Write(ref _state, next);
-            _context.PruneStatistics(snapshot);
+            _context.RequestPrune(snapshot);
             return next;
         }
     }

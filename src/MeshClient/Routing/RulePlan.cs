@@ -2,7 +2,10 @@ using MeshClient.LoadBalancing;
 
 namespace MeshClient.Routing;
 
-/// <summary>A rule ready to route: its match and its own weight pool over its destinations.</summary>
+/// <summary>
+/// A rule ready to route: its match and its own weight pool over its destinations. The smooth weighted sequence walks
+/// a long-lived cursor (keyed by the rule and its weights), so the split continues exactly across rebuilds.
+/// </summary>
 internal sealed class RulePlan
 {
     private readonly RuleDestination[] _destinations;
@@ -10,7 +13,7 @@ internal sealed class RulePlan
     private readonly int[]? _cumulative;
     private readonly IRandomSource? _random;
 
-    public RulePlan(RouteRule rule, RuleDestination[] destinations, RouteWeightSelection selection, IRandomSource random)
+    public RulePlan(RouteRule rule, RuleDestination[] destinations, RouteWeightSelection selection, IRandomSource random, SequenceCursor cursor)
     {
         Rule = rule;
         _destinations = destinations;
@@ -27,7 +30,7 @@ internal sealed class RulePlan
         }
         else
         {
-            _sequence = WeightedSequence.Create(destinations.Select(d => (long)d.Weight).ToArray());
+            _sequence = WeightedSequence.Create(destinations.Select(d => (long)d.Weight).ToArray(), cursor);
         }
     }
 

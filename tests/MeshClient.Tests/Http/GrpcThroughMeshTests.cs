@@ -28,7 +28,7 @@ public sealed class GrpcThroughMeshTests
                 backend.Behaviour = AnswerUnaryAsync;
             }
 
-            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends)));
+            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends), options: MeshTestRegistry.InOrder()));
             var answers = new List<string>();
             for (var i = 0; i < 4; i++)
             {
@@ -67,7 +67,7 @@ public sealed class GrpcThroughMeshTests
         {
             backends[0].Behaviour = AnswerTrailersOnlyUnavailableAsync;
             backends[1].Behaviour = AnswerUnaryAsync;
-            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends)));
+            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends), options: MeshTestRegistry.InOrder()));
 
             using var response = await client.SendAsync(UnaryRequest("hello"), HttpCompletionOption.ResponseHeadersRead).WaitAsync(MeshClients.Bound);
 
@@ -96,7 +96,7 @@ public sealed class GrpcThroughMeshTests
                 context.Response.AppendTrailer("grpc-message", "lost");
             };
             backends[1].Behaviour = AnswerUnaryAsync;
-            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends)));
+            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends), options: MeshTestRegistry.InOrder()));
 
             using var response = await client.SendAsync(UnaryRequest("hello"), HttpCompletionOption.ResponseHeadersRead).WaitAsync(MeshClients.Bound);
 
@@ -124,7 +124,7 @@ public sealed class GrpcThroughMeshTests
                 await AnswerTrailersOnlyUnavailableAsync(context, backend);
             };
             backends[1].Behaviour = AnswerUnaryAsync;
-            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends)));
+            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends), options: MeshTestRegistry.InOrder()));
             using var request = GrpcRequest(new StreamingGrpcContent("one", "two", "three"));
 
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(MeshClients.Bound);
@@ -147,7 +147,7 @@ public sealed class GrpcThroughMeshTests
         {
             backends[1].Behaviour = AnswerUnaryAsync;
             await backends[0].StopAsync();
-            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends)));
+            using var client = MeshClients.Create(new MeshRouter(MeshTestRegistry.Create("greeter", backends), options: MeshTestRegistry.InOrder()));
 
             using var response = await client.SendAsync(UnaryRequest("ping"), HttpCompletionOption.ResponseHeadersRead).WaitAsync(MeshClients.Bound);
 
