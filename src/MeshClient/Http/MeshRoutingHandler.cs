@@ -301,7 +301,10 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         {
             var response = await base.SendAsync(request, cancellationToken);
             var failed = RetryClassifier.IsEndpointFailure(call.Kind, response);
-            endpointCall.Complete(success: !failed);
+
+            // The outcome is known at the headers; the call stays in flight until its content is read or disposed.
+            endpointCall.RecordAnswer(success: !failed);
+            response.Content = new InFlightContent(response.Content, endpointCall);
             ReportOutcome(decision, endpoint, failed);
             return Outcome.FromResult(response);
         }
