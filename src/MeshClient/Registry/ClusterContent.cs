@@ -17,6 +17,7 @@ internal static class ClusterContent
         if (!string.Equals(a.Name, b.Name, StringComparison.Ordinal)
             || a.LoadBalancerPolicy != b.LoadBalancerPolicy
             || a.EndpointsReceived != b.EndpointsReceived
+            || a.LocalityWeighted != b.LocalityWeighted
             || a.Endpoints.Length != b.Endpoints.Length)
         {
             return false;

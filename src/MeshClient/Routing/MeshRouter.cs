@@ -140,7 +140,7 @@ public sealed class MeshRouter
 
         var ruleIndex = rule?.Index ?? -1;
         var precedence = rule?.Precedence ?? 0;
-        if (pool.Selector is null)
+        if (!pool.HasEndpoints)
         {
             return new RouteDecision(request.Service, service, null, pool.FailureWhenEmpty, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version);
         }
@@ -165,13 +165,13 @@ public sealed class MeshRouter
     internal RouteDecision RouteAgain<TFilter>(in RouteDecision previous, TFilter filter)
         where TFilter : IEndpointFilter
     {
-        if (previous.Pool is not { Selector: not null } pool || previous.Service is not { } service || previous.Routes is not { } routes)
+        if (previous.Pool is not { HasEndpoints: true } pool || previous.Service is not { } service || previous.Routes is not { } routes)
         {
             return previous;
         }
 
         if (!pool.TryPick(service, default, filter, out var candidate)
-            && routes.AllEndpoints is { Selector: not null } all
+            && routes.AllEndpoints is { HasEndpoints: true } all
             && !ReferenceEquals(all, pool)
             && all.TryPick(service, default, filter, out var other))
         {

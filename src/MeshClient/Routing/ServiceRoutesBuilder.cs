@@ -17,11 +17,13 @@ internal sealed class ServiceRoutesBuilder
     private readonly RouterContext _context;
     private readonly MeshService _service;
     private readonly DestinationRule? _destinationRule;
+    private readonly EndpointCandidate[] _all;
     private readonly EndpointCandidate[] _routable;
     private readonly Dictionary<string, EndpointPool> _pools = new(StringComparer.Ordinal);
     private readonly LoadBalancingStrategy? _configuredStrategy;
     private readonly ServiceBalancerState _balancer;
     private readonly HashSet<string> _ruleKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _cursorKeys = new(StringComparer.Ordinal);
 
     private ServiceRoutesBuilder(RouterContext context, MeshService service, DestinationRuleSet destinationRules)
     {
@@ -29,7 +31,8 @@ internal sealed class ServiceRoutesBuilder
         _service = service;
         _balancer = context.Balancers.Get(service.Host, service.Port);
         _destinationRule = destinationRules.Find(service);
-        _routable = MergeEndpoints();
+        _all = MergeEndpoints();
+        _routable = [.. _all.Where(c => c.Endpoint.IsRoutable)];
         _configuredStrategy = FindConfiguredStrategy();
     }
 
@@ -72,7 +75,7 @@ internal sealed class ServiceRoutesBuilder
         }
 
         var all = GetPool(TagSet.Empty);
-        _balancer.RetainOnly(_pools.Keys.ToHashSet(StringComparer.Ordinal), _ruleKeys);
+        _balancer.RetainOnly(_cursorKeys, _ruleKeys);
         return new ServiceRoutes(key, _service, [.. plans], all, latest, _destinationRule, rules, destinationRules);
     }
 
@@ -144,7 +147,6 @@ internal sealed class ServiceRoutesBuilder
         }
 
         return merged.Values
-            .Where(e => e.Endpoint.IsRoutable)
             .Select(e => new EndpointCandidate(e.Endpoint, e.Labels.ToFrozenDictionary(StringComparer.Ordinal), _context.GetStatistics(e.Endpoint)))
             .ToArray();
     }
@@ -171,30 +173,36 @@ internal sealed class ServiceRoutesBuilder
             return pool;
         }
 
-        var matching = _routable.Where(c => tags.IsSatisfiedBy(c.Labels)).ToArray();
-        if (matching.Length > 0)
-        {
-            // Priorities: only the lowest level that has routable endpoints takes calls.
-            var level = matching.Min(c => c.Endpoint.Priority);
-            matching = matching.Where(c => c.Endpoint.Priority == level).ToArray();
-        }
-
         var subset = FindSubset(tags);
         var strategy = _configuredStrategy ?? subset?.Strategy ?? _destinationRule?.Strategy ?? _context.DefaultStrategy;
-        var selector = matching.Length == 0
-            ? null
-            : EndpointSelector.Create(
-                strategy,
-                matching,
-                _context.Settings,
-                strategy == LoadBalancingStrategy.SessionStickiness ? _context.GetSessions(_service) : null,
-                _balancer.RoundRobinCursor(tags.Key),
-                useLocalityWeights: true);
+        var sessions = strategy == LoadBalancingStrategy.SessionStickiness ? _context.GetSessions(_service) : null;
+        var useLocalityWeights = _service.AllEndpoints?.LocalityWeighted ?? _service.Subsets.Values.Any(c => c.LocalityWeighted);
+
+        // Priority levels, highest first; a level counts every endpoint carrying the tags for its health, and picks
+        // among the routable ones.
+        var levels = _all
+            .Where(c => tags.IsSatisfiedBy(c.Labels))
+            .GroupBy(c => c.Endpoint.Priority)
+            .OrderBy(g => g.Key)
+            .Select(level =>
+            {
+                var routable = level.Where(c => c.Endpoint.IsRoutable).ToArray();
+                var cursorKey = level.Key == 0 ? tags.Key : tags.Key + " p" + level.Key.ToString(CultureInfo.InvariantCulture);
+                _cursorKeys.Add(cursorKey);
+                var selector = routable.Length == 0
+                    ? null
+                    : EndpointSelector.Create(strategy, routable, _context.Settings, sessions, _balancer.RoundRobinCursor(cursorKey), useLocalityWeights);
+                return new PriorityLevel(level.Key, selector, level.Count());
+            })
+            .ToArray();
+        var levelKey = tags.Key + " levels";
+        _cursorKeys.Add(levelKey);
         pool = new EndpointPool(
             tags,
             subset?.Name,
             strategy,
-            selector,
+            levels,
+            _balancer.RoundRobinCursor(levelKey),
             tags.Count == 0 ? RouteFailure.NoRoutableEndpoints : RouteFailure.NoEndpointWithTags);
         _pools.Add(tags.Key, pool);
         return pool;
