@@ -154,22 +154,6 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         return new Uri(text, UriKind.Absolute);
     }
 
-    /// <summary>The addresses of the service's endpoints now (failures only: it allocates).</summary>
-    private static HashSet<EndpointAddress> EndpointAddresses(MeshService service)
-    {
-        var addresses = new HashSet<EndpointAddress>(EndpointAddressComparer.Instance);
-        IEnumerable<MeshCluster> clusters = service.AllEndpoints is { } all ? [all] : service.Subsets.Values;
-        foreach (var cluster in clusters)
-        {
-            foreach (var endpoint in cluster.Endpoints)
-            {
-                addresses.Add(new EndpointAddress(endpoint.Address, endpoint.Port));
-            }
-        }
-
-        return addresses;
-    }
-
     private static string Describe(in Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } exception
             ? exception.GetType().Name + ": " + exception.Message
@@ -355,10 +339,11 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             return;
         }
 
+        // Records of endpoints that left are pruned on the thread pool, not here: a failed call allocates nothing
+        // proportional to the number of endpoints.
+        _outliers.PruneIfStale(_router.Registry);
         var detector = _outliers.GetOrCreate(service);
-        var present = EndpointAddresses(service);
-        detector.Retain(present);
-        if (detector.ReportFailure(endpoint, present.Count, out var ejectionTime))
+        if (detector.ReportFailure(endpoint, ServiceOutlierDetectors.EndpointCount(service), out var ejectionTime))
         {
             _metrics?.Ejection(service.Host);
             LogEndpointEjected(_logger, endpoint.ToString(), service.Host, ejectionTime, _outliers.Settings.ConsecutiveFailures);

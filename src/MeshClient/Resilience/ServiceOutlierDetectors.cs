@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 using MeshClient.Routing;
 
@@ -13,6 +14,9 @@ internal sealed class ServiceOutlierDetectors
     private readonly ConcurrentDictionary<ServiceKey, OutlierDetector> _detectors = new(ServiceKeyComparer.Instance);
     private readonly TimeProvider _time;
     private volatile bool _any;
+    private long _prunedVersion = -1;
+    private int _pruning;
+    private Task _pruned = Task.CompletedTask;
 
     public ServiceOutlierDetectors(OutlierDetectionSettings settings, TimeProvider? time = null)
     {
@@ -48,6 +52,90 @@ internal sealed class ServiceOutlierDetectors
             this);
         _any = true;
         return detector;
+    }
+
+    /// <summary>The number of services with a detector.</summary>
+    public int Count => _detectors.Count;
+
+    /// <summary>Completes when the prune started last has run.</summary>
+    public Task Pruned => Volatile.Read(ref _pruned);
+
+    /// <summary>
+    /// When the registry changed since the last prune, prunes on the thread pool (never on the calling request
+    /// thread): detectors of services that left, records of endpoints that left. Called as failures are reported, the
+    /// only time records are added.
+    /// </summary>
+    public void PruneIfStale(MeshRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        if (Volatile.Read(ref _prunedVersion) == registry.Version || Interlocked.CompareExchange(ref _pruning, 1, 0) != 0)
+        {
+            return;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _pruned, done.Task);
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state =>
+            {
+                try
+                {
+                    state.Owner.Prune(state.Registry.Current);
+                }
+                finally
+                {
+                    Volatile.Write(ref state.Owner._pruning, 0);
+                    state.Done.TrySetResult();
+                }
+            },
+            (Owner: this, Registry: registry, Done: done),
+            preferLocal: false);
+    }
+
+    /// <summary>Forgets the detectors of services not in <paramref name="snapshot"/> and the records of endpoints that left their service.</summary>
+    public void Prune(RegistrySnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        foreach (var (key, detector) in _detectors)
+        {
+            if (!snapshot.TryFindService(key.Name, key.Port, "default", out var service)
+                || !string.Equals(service.Host, key.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                _detectors.TryRemove(key, out _);
+                continue;
+            }
+
+            var present = new HashSet<EndpointAddress>(EndpointAddressComparer.Instance);
+            foreach (var cluster in service.AllEndpoints is { } all ? [all] : service.Subsets.Values)
+            {
+                foreach (var endpoint in cluster.Endpoints)
+                {
+                    present.Add(new EndpointAddress(endpoint.Address, endpoint.Port));
+                }
+            }
+
+            detector.Retain(present);
+        }
+
+        Volatile.Write(ref _prunedVersion, snapshot.Version);
+    }
+
+    /// <summary>How many endpoints a service has now, without allocating.</summary>
+    public static int EndpointCount(MeshService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        if (service.AllEndpoints is { } all)
+        {
+            return all.Endpoints.Length;
+        }
+
+        var count = 0;
+        foreach (var (_, cluster) in service.Subsets)
+        {
+            count += cluster.Endpoints.Length;
+        }
+
+        return count;
     }
 
     /// <summary>Whether an endpoint of a service is ejected now.</summary>
