@@ -8,6 +8,7 @@ namespace MeshClient.LoadBalancing;
 internal sealed class RoundRobinSelector : EndpointSelector
 {
     private readonly WeightedSequence _sequence;
+    private readonly uint _start;
 
     public RoundRobinSelector(EndpointCandidate[] candidates)
         : this(candidates, new SequenceCursor(), useLocalityWeights: true)
@@ -18,7 +19,14 @@ internal sealed class RoundRobinSelector : EndpointSelector
         : base(candidates)
     {
         _sequence = WeightedSequence.Create(EffectiveWeights.Compute(candidates, useLocalityWeights), cursor);
+        _start = unchecked((uint)cursor.Start);
     }
 
     public override EndpointCandidate Select(ReadOnlySpan<char> sessionKey) => Candidates[_sequence.Next()];
+
+    /// <summary>
+    /// The endpoint of the rotation's <paramref name="occurrence"/>-th call (from the cursor's start), for calls
+    /// counted by another cursor (a rule's weighted sequence): this selector's own cursor does not move.
+    /// </summary>
+    public EndpointCandidate At(uint occurrence) => Candidates[_sequence.At(unchecked(occurrence + _start))];
 }

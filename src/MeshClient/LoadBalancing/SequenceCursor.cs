@@ -12,8 +12,12 @@ internal sealed class SequenceCursor
     /// <param name="start">The first position.</param>
     public SequenceCursor(int start = 0)
     {
+        Start = start;
         _position = unchecked(start - 1);
     }
+
+    /// <summary>The first position: where a rotation derived from another cursor's count starts.</summary>
+    public int Start { get; }
 
     /// <summary>Moves to the next position and returns it, as an unsigned count that wraps.</summary>
     public uint Advance() => (uint)Interlocked.Increment(ref _position);

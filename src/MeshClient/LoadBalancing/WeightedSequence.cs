@@ -12,6 +12,8 @@ internal sealed class WeightedSequence
     internal const int MaxPeriod = 10_000;
 
     private readonly int[]? _order;
+    private readonly int[]? _rank;
+    private readonly int[]? _perPeriod;
     private readonly int _count;
     private readonly SequenceCursor _cursor;
 
@@ -20,6 +22,16 @@ internal sealed class WeightedSequence
         _order = order;
         _count = count;
         _cursor = cursor;
+        if (order is not null)
+        {
+            // For each position, how many times its index came up earlier in the period; and each index's count per period.
+            _rank = new int[order.Length];
+            _perPeriod = new int[count];
+            for (var i = 0; i < order.Length; i++)
+            {
+                _rank[i] = _perPeriod[order[i]]++;
+            }
+        }
     }
 
     /// <summary>The number of calls after which the sequence repeats.</summary>
@@ -65,6 +77,29 @@ internal sealed class WeightedSequence
         var n = _cursor.Advance();
         return _order is null ? (int)(n % (uint)_count) : _order[n % (uint)_order.Length];
     }
+
+    /// <summary>
+    /// The next index, and how many times that index came up before (since the cursor's position 0), so a second
+    /// rotation can be driven by this one's count without a counter of its own.
+    /// </summary>
+    public int Next(out uint occurrence)
+    {
+        var n = _cursor.Advance();
+        if (_order is null)
+        {
+            occurrence = n / (uint)_count;
+            return (int)(n % (uint)_count);
+        }
+
+        var period = (uint)_order.Length;
+        var position = (int)(n % period);
+        var index = _order[position];
+        occurrence = unchecked((n / period * (uint)_perPeriod![index]) + (uint)_rank![position]);
+        return index;
+    }
+
+    /// <summary>The index at a position, without moving the cursor.</summary>
+    public int At(uint position) => _order is null ? (int)(position % (uint)_count) : _order[position % (uint)_order.Length];
 
     private static long[] Reduce(ReadOnlySpan<long> weights)
     {

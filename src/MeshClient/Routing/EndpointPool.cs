@@ -23,6 +23,7 @@ internal sealed class EndpointPool
     private readonly int[] _staticLoads;
     private readonly SequenceCursor _levelCursor;
     private readonly int _firstRoutable;
+    private readonly RoundRobinSelector? _rotation;
 
     public EndpointPool(TagSet tags, string? subset, LoadBalancingStrategy strategy, PriorityLevel[] levels, SequenceCursor levelCursor, RouteFailure failureWhenEmpty)
     {
@@ -33,6 +34,7 @@ internal sealed class EndpointPool
         _levels = levels;
         _levelCursor = levelCursor;
         _firstRoutable = Array.FindIndex(levels, l => l.Selector is not null);
+        _rotation = levels.Length == 1 ? levels[0].Selector as RoundRobinSelector : null;
         _staticLoads = new int[levels.Length];
         if (levels.Length > 0)
         {
@@ -83,6 +85,27 @@ internal sealed class EndpointPool
         var level = ChooseLevel(service, filter);
         var selector = _levels[level].Selector ?? _levels[_firstRoutable].Selector!;
         return TryPickIn(selector, service, sessionKey, filter, out candidate);
+    }
+
+    /// <summary>
+    /// Picks the endpoint of a call a rule counted (its <paramref name="occurrence"/>-th call to this pool): with one
+    /// priority level and round robin, the rotation follows from that count with no counter of its own (the weighted
+    /// pick and the endpoint pick are one interlocked step); otherwise, or when the endpoint is excluded, as
+    /// <see cref="TryPick"/>.
+    /// </summary>
+    public bool TryPickAt<TFilter>(uint occurrence, MeshService service, ReadOnlySpan<char> sessionKey, TFilter filter, out EndpointCandidate candidate)
+        where TFilter : IEndpointFilter
+    {
+        if (_rotation is not null)
+        {
+            candidate = _rotation.At(occurrence);
+            if (!filter.Excludes(service, candidate.Endpoint))
+            {
+                return true;
+            }
+        }
+
+        return TryPick(service, sessionKey, filter, out candidate);
     }
 
     private int ChooseLevel<TFilter>(MeshService service, TFilter filter)

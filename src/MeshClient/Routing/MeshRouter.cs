@@ -126,11 +126,13 @@ public sealed class MeshRouter
         EndpointPool pool = routes.AllEndpoints!;
         RouteRule? rule = null;
         var isRemainder = false;
+        var counted = false;
+        uint occurrence = 0;
         foreach (var plan in routes.Rules)
         {
             if (plan.Rule.Match is null || plan.Rule.Match.Matches(request, headers))
             {
-                var destination = plan.Next();
+                var destination = plan.Next(out occurrence, out counted);
                 pool = destination.Pool;
                 isRemainder = destination.IsRemainder;
                 rule = plan.Rule;
@@ -148,7 +150,16 @@ public sealed class MeshRouter
         var sessionKey = pool.Strategy == LoadBalancingStrategy.SessionStickiness
             ? SessionKeyReader.Read(headers, _context.SessionHeaderName, _context.SessionCookieName)
             : default;
-        pool.TryPick(service, sessionKey, filter, out var candidate);
+        EndpointCandidate candidate;
+        if (counted)
+        {
+            pool.TryPickAt(occurrence, service, sessionKey, filter, out candidate);
+        }
+        else
+        {
+            pool.TryPick(service, sessionKey, filter, out candidate);
+        }
+
         return new RouteDecision(request.Service, service, candidate, RouteFailure.None, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version, pool, routes);
     }
 

@@ -38,6 +38,24 @@ internal sealed class RulePlan
 
     public IReadOnlyList<RuleDestination> Destinations => _destinations;
 
+    /// <summary>
+    /// The next destination, and (smooth round robin) how many calls this rule sent there before, so the destination's
+    /// round robin can follow from this one count (<see cref="EndpointPool.TryPickAt"/>); <see langword="false"/> with
+    /// random selection.
+    /// </summary>
+    public RuleDestination Next(out uint occurrence, out bool counted)
+    {
+        if (_sequence is not null)
+        {
+            counted = true;
+            return _destinations[_sequence.Next(out occurrence)];
+        }
+
+        counted = false;
+        occurrence = 0;
+        return Next();
+    }
+
     public RuleDestination Next()
     {
         if (_sequence is not null)

@@ -25,13 +25,22 @@ public sealed class BalancerStateAcrossSwapsTests
         var registry = new MeshRegistry(Snapshot(1, otherPods: 1));
         var router = new MeshRouter(registry, RouterRules.Parse(CanaryRules));
         var versions = new List<string>();
+        var addresses = new List<string>();
         for (var call = 0; call < 500; call++)
         {
             registry.Replace(Clusters(otherPods: 1 + (call % 7)));
-            versions.Add(router.Route(new RouteRequest("reviews")).Endpoint!.Labels["version"]);
+            var endpoint = router.Route(new RouteRequest("reviews")).Endpoint!;
+            versions.Add(endpoint.Labels["version"]);
+            addresses.Add(endpoint.Address);
         }
 
         AssertEveryWindowHoldsShare(versions, "v2", 10);
+
+        // Within v1, round robin stays exact too: 90 calls of every 100 over its 9 endpoints, 10 each.
+        foreach (var window in addresses.Chunk(100))
+        {
+            Assert.All(window.Where(a => a != "10.1.0.1").GroupBy(a => a), g => Assert.Equal(10, g.Count()));
+        }
     }
 
     [Fact]
