@@ -128,9 +128,10 @@ public sealed class MeshRouter
         var isRemainder = false;
         var counted = false;
         uint occurrence = 0;
+        var snapshot = routes.HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, routes.HeaderNames);
         foreach (var plan in routes.Rules)
         {
-            if (plan.Rule.Match is null || plan.Rule.Match.Matches(request, headers))
+            if (plan.Rule.Match is null || plan.Rule.Match.Matches(request, headers, snapshot, plan.HeaderSlots))
             {
                 var destination = plan.Next(out occurrence, out counted);
                 pool = destination.Pool;

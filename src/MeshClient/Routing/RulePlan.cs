@@ -36,6 +36,33 @@ internal sealed class RulePlan
 
     public RouteRule Rule { get; }
 
+    /// <summary>Each header condition's slot in the decision's <see cref="HeaderSnapshot"/> (-1: read directly); <see langword="null"/> when the rule tests no header.</summary>
+    public int[]? HeaderSlots { get; private set; }
+
+    /// <summary>Gives each header condition its slot among <paramref name="names"/>, adding names up to the snapshot's capacity.</summary>
+    public void AssignHeaderSlots(List<string> names)
+    {
+        if (Rule.Match is not { Headers.Length: > 0 } match)
+        {
+            return;
+        }
+
+        var slots = new int[match.Headers.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var slot = names.FindIndex(n => string.Equals(n, match.Headers[i].Name, StringComparison.OrdinalIgnoreCase));
+            if (slot < 0 && names.Count < HeaderSnapshot.Capacity)
+            {
+                names.Add(match.Headers[i].Name);
+                slot = names.Count - 1;
+            }
+
+            slots[i] = slot;
+        }
+
+        HeaderSlots = slots;
+    }
+
     public IReadOnlyList<RuleDestination> Destinations => _destinations;
 
     /// <summary>

@@ -17,6 +17,13 @@ internal sealed class ServiceRoutes
         DestinationRules = destinationRules;
         Service = service;
         Rules = rules;
+        var names = new List<string>();
+        foreach (var plan in rules)
+        {
+            plan.AssignHeaderSlots(names);
+        }
+
+        HeaderNames = [.. names];
         AllEndpoints = allEndpoints;
         LatestVersion = latestVersion;
         DestinationRule = destinationRule;
@@ -28,7 +35,11 @@ internal sealed class ServiceRoutes
         Key = key;
         Failure = failure;
         Rules = [];
+        HeaderNames = [];
     }
+
+    /// <summary>The distinct headers the rules test (up to <see cref="HeaderSnapshot.Capacity"/>), read once per decision.</summary>
+    public string[] HeaderNames { get; }
 
     /// <summary>The name and port the routes were looked up by (the name instance of the first lookup).</summary>
     public ServiceKey Key { get; }
