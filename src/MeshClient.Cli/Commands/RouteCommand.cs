@@ -123,7 +123,8 @@ internal sealed class RouteCommand : IMeshctlCommand
             snapshot = loaded;
         }
 
-        var router = new MeshRouter(new MeshRegistry(snapshot), rules, destinationRules, new MeshRouterOptions { DefaultNamespace = options.Namespace });
+        // A simulation: every rotation starts at its first endpoint, so the same input prints the same report.
+        var router = new MeshRouter(new MeshRegistry(snapshot), rules, destinationRules, new MeshRouterOptions { DefaultNamespace = options.Namespace, RoundRobinStart = 0 });
         var request = new RouteRequest(options.Service.Name, options.Service.Port, options.Source, options.SourceTags);
         var headers = new DictionaryRouteHeaders(options.Headers);
 

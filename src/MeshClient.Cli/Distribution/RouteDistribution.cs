@@ -27,6 +27,9 @@ internal sealed class RouteDistribution
     /// <summary>Each chosen endpoint, in order of first appearance.</summary>
     public IReadOnlyList<EndpointCount> Endpoints => _endpoints;
 
+    /// <summary>Whether any endpoint that took calls is not at priority 0 (then the reports show priorities).</summary>
+    public bool HasPriorities => _endpoints.Exists(e => e.Priority > 0);
+
     /// <summary>Each reason calls found no endpoint, in order of first appearance.</summary>
     public IReadOnlyList<FailureCount> Failures => _failures;
 
@@ -95,7 +98,7 @@ internal sealed class RouteDistribution
             else
             {
                 _endpointIndex[address] = _endpoints.Count;
-                _endpoints.Add(new EndpointCount(endpoint.Address, endpoint.Port, 1));
+                _endpoints.Add(new EndpointCount(endpoint.Address, endpoint.Port, endpoint.Priority, 1));
             }
         }
         else

@@ -54,6 +54,11 @@ internal static class RouteReportJson
                 json.WriteStartObject();
                 json.WriteString("address", endpoint.Address);
                 json.WriteNumber("port", endpoint.Port);
+                if (distribution.HasPriorities)
+                {
+                    json.WriteNumber("priority", endpoint.Priority);
+                }
+
                 json.WriteNumber("count", endpoint.Count);
                 json.WriteEndObject();
             }

@@ -71,17 +71,25 @@ internal static class RouteReportText
             return;
         }
 
-        var endpoints = new TextTable(
-            new TextColumn("ENDPOINT"),
-            new TextColumn("CALLS", AlignRight: true),
-            new TextColumn("SHARE", AlignRight: true));
+        // Priorities show when calls reached a level other than 0 (spill-over, failover).
+        var priorities = distribution.HasPriorities;
+        TextColumn[] columns = priorities
+            ? [new("ENDPOINT"), new("PRIORITY", AlignRight: true), new("CALLS", AlignRight: true), new("SHARE", AlignRight: true)]
+            : [new("ENDPOINT"), new("CALLS", AlignRight: true), new("SHARE", AlignRight: true)];
+        var endpoints = new TextTable(columns);
         foreach (var endpoint in distribution.Endpoints)
         {
             var address = endpoint.Address.Contains(':', StringComparison.Ordinal) ? $"[{endpoint.Address}]" : endpoint.Address;
-            endpoints.AddRow(
-                string.Create(CultureInfo.InvariantCulture, $"{address}:{endpoint.Port}"),
-                endpoint.Count.ToString(CultureInfo.InvariantCulture),
-                Share(endpoint.Count, calls));
+            var name = string.Create(CultureInfo.InvariantCulture, $"{address}:{endpoint.Port}");
+            var count = endpoint.Count.ToString(CultureInfo.InvariantCulture);
+            if (priorities)
+            {
+                endpoints.AddRow(name, endpoint.Priority.ToString(CultureInfo.InvariantCulture), count, Share(endpoint.Count, calls));
+            }
+            else
+            {
+                endpoints.AddRow(name, count, Share(endpoint.Count, calls));
+            }
         }
 
         endpoints.WriteTo(writer);

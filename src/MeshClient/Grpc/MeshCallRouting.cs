@@ -46,7 +46,7 @@ internal sealed partial class MeshCallRouting
     public void Report(MeshService service, MeshEndpoint endpoint, bool failed)
     {
         var outliers = _runtime.Outliers;
-        if (outliers is not null && outliers.Report(service, endpoint, failed, out var ejectionTime))
+        if (outliers is not null && outliers.Report(Router.Registry, service, endpoint, failed, out var ejectionTime))
         {
             _runtime.Metrics?.Ejection(service.Host);
             LogEjected(_logger, endpoint.ToString(), service.Host, ejectionTime, outliers.Settings.ConsecutiveFailures);

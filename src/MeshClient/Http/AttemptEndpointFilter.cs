@@ -16,6 +16,8 @@ internal readonly struct AttemptEndpointFilter : IEndpointFilter
         _tried = tried;
     }
 
+    public bool MayExclude(MeshService service) => _tried is { Count: > 0 } || _outliers?.Find(service) is not null;
+
     public bool Excludes(MeshService service, MeshEndpoint endpoint)
     {
         if (_tried is not null)

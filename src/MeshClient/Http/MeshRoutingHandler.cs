@@ -285,7 +285,10 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         {
             var response = await base.SendAsync(request, cancellationToken);
             var failed = RetryClassifier.IsEndpointFailure(call.Kind, response);
-            endpointCall.Complete(success: !failed);
+
+            // The outcome is known at the headers; the call stays in flight until its content is read or disposed.
+            endpointCall.RecordAnswer(success: !failed);
+            response.Content = new InFlightContent(response.Content, endpointCall);
             ReportOutcome(decision, endpoint, failed);
             return Outcome.FromResult(response);
         }
@@ -325,7 +328,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
     private void ReportOutcome(in RouteDecision decision, MeshEndpoint endpoint, bool failed)
     {
         var service = decision.Service!;
-        if (_outliers is not null && _outliers.Report(service, endpoint, failed, out var ejectionTime))
+        if (_outliers is not null && _outliers.Report(_router.Registry, service, endpoint, failed, out var ejectionTime))
         {
             _metrics?.Ejection(service.Host);
             LogEndpointEjected(_logger, endpoint.ToString(), service.Host, ejectionTime, _outliers.Settings.ConsecutiveFailures);

@@ -39,5 +39,25 @@ public readonly struct EndpointCall
     /// Records the end of a call whose outcome says nothing about the endpoint (the caller cancelled it, or the request
     /// itself was bad): it no longer counts as in flight, and neither its duration nor a failure is recorded.
     /// </summary>
-    public void Abandon() => _statistics?.CallAbandoned();
+    public void Abandon() => _statistics?.CallReleased();
+
+    /// <summary>
+    /// Records the call's outcome when its response headers arrive, leaving it in flight until <see cref="Release"/>
+    /// (when the response content has been read to the end or disposed). Then neither <see cref="Complete"/> nor
+    /// <see cref="Abandon"/> may follow.
+    /// </summary>
+    /// <param name="success">Whether the endpoint answered well.</param>
+    internal void RecordAnswer(bool success)
+    {
+        if (_statistics is null || _time is null)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        _statistics.RecordOutcome(success, now - _started, now);
+    }
+
+    /// <summary>Ends the in-flight count of a call whose answer <see cref="RecordAnswer"/> recorded; call exactly once.</summary>
+    internal void Release() => _statistics?.CallReleased();
 }

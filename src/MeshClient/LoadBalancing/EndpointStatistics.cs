@@ -33,16 +33,25 @@ internal sealed class EndpointStatistics
 
     public void CallStarted() => Interlocked.Increment(ref _inFlight);
 
-    /// <summary>Records a call that ended without an outcome to count (it is no longer in flight).</summary>
-    public void CallAbandoned() => Interlocked.Decrement(ref _inFlight);
+    /// <summary>The call no longer counts as in flight (it ended, or its response content was read or disposed).</summary>
+    public void CallReleased() => Interlocked.Decrement(ref _inFlight);
 
-    /// <summary>Records the end of a call.</summary>
+    /// <summary>Records the end of a call: no longer in flight, and its outcome.</summary>
     /// <param name="success">Whether the call succeeded.</param>
     /// <param name="elapsed">Its duration in timestamp units.</param>
     /// <param name="now">The current timestamp.</param>
     public void CallFinished(bool success, long elapsed, long now)
     {
-        Interlocked.Decrement(ref _inFlight);
+        CallReleased();
+        RecordOutcome(success, elapsed, now);
+    }
+
+    /// <summary>Records a call's outcome (success or failure, response time) without changing the in-flight count.</summary>
+    /// <param name="success">Whether the call succeeded.</param>
+    /// <param name="elapsed">Its response time in timestamp units.</param>
+    /// <param name="now">The current timestamp.</param>
+    public void RecordOutcome(bool success, long elapsed, long now)
+    {
         if (success)
         {
             Volatile.Write(ref _successiveFailures, 0);

@@ -1,44 +1,23 @@
 namespace MeshClient.LoadBalancing;
 
-/// <summary>
-/// Random choice; with unequal weights each endpoint's chance is its locality's share of the locality weights times
-/// its share of the endpoint weights within that locality.
-/// </summary>
+/// <summary>Random choice; with unequal effective weights (<see cref="EffectiveWeights"/>) each endpoint's chance is its weight's share.</summary>
 internal sealed class RandomSelector : EndpointSelector
 {
     private readonly IRandomSource _random;
     private readonly double[]? _cumulative;
 
-    public RandomSelector(EndpointCandidate[] candidates, IRandomSource random)
+    public RandomSelector(EndpointCandidate[] candidates, IRandomSource random, bool useLocalityWeights = true)
         : base(candidates)
     {
         _random = random;
-        var shares = new double[candidates.Length];
-        var localities = LocalityGroups.Create(candidates);
-        double localityTotal = localities.LocalityWeights.Sum();
-        var index = new Dictionary<EndpointCandidate, int>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < candidates.Length; i++)
+        var weights = EffectiveWeights.Compute(candidates, useLocalityWeights);
+        if (weights.Distinct().Count() > 1)
         {
-            index[candidates[i]] = i;
-        }
-
-        for (var g = 0; g < localities.Groups.Length; g++)
-        {
-            var group = localities.Groups[g];
-            double groupTotal = group.Sum(c => (double)c.Endpoint.Weight);
-            foreach (var candidate in group)
-            {
-                shares[index[candidate]] = localities.LocalityWeights[g] / localityTotal * (candidate.Endpoint.Weight / groupTotal);
-            }
-        }
-
-        if (shares.Distinct().Count() > 1)
-        {
-            _cumulative = new double[shares.Length];
+            _cumulative = new double[weights.Length];
             double sum = 0;
-            for (var i = 0; i < shares.Length; i++)
+            for (var i = 0; i < weights.Length; i++)
             {
-                sum += shares[i];
+                sum += weights[i];
                 _cumulative[i] = sum;
             }
         }

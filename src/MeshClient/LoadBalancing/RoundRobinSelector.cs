@@ -1,27 +1,32 @@
 namespace MeshClient.LoadBalancing;
 
 /// <summary>
-/// Smooth weighted round robin in two levels: localities by locality weight, then endpoints of the locality by
-/// endpoint weight. With equal weights it is a plain rotation.
+/// Smooth weighted round robin over the endpoints' effective weights (<see cref="EffectiveWeights"/>): with equal
+/// weights a plain rotation. The position is a <see cref="SequenceCursor"/> that outlives the selector, so a selector
+/// rebuilt for a new snapshot continues the rotation (modulo the new number of candidates).
 /// </summary>
 internal sealed class RoundRobinSelector : EndpointSelector
 {
-    private readonly EndpointCandidate[][] _groups;
-    private readonly WeightedSequence? _localities;
-    private readonly WeightedSequence[] _withinGroup;
+    private readonly WeightedSequence _sequence;
+    private readonly uint _start;
 
     public RoundRobinSelector(EndpointCandidate[] candidates)
-        : base(candidates)
+        : this(candidates, new SequenceCursor(), useLocalityWeights: true)
     {
-        var localities = LocalityGroups.Create(candidates);
-        _groups = localities.Groups;
-        _localities = _groups.Length > 1 ? WeightedSequence.Create(localities.LocalityWeights) : null;
-        _withinGroup = _groups.Select(g => WeightedSequence.Create(LocalityGroups.EndpointWeights(g))).ToArray();
     }
 
-    public override EndpointCandidate Select(ReadOnlySpan<char> sessionKey)
+    public RoundRobinSelector(EndpointCandidate[] candidates, SequenceCursor cursor, bool useLocalityWeights)
+        : base(candidates)
     {
-        var group = _localities is null ? 0 : _localities.Next();
-        return _groups[group][_withinGroup[group].Next()];
+        _sequence = WeightedSequence.Create(EffectiveWeights.Compute(candidates, useLocalityWeights), cursor);
+        _start = unchecked((uint)cursor.Start);
     }
+
+    public override EndpointCandidate Select(ReadOnlySpan<char> sessionKey) => Candidates[_sequence.Next()];
+
+    /// <summary>
+    /// The endpoint of the rotation's <paramref name="occurrence"/>-th call (from the cursor's start), for calls
+    /// counted by another cursor (a rule's weighted sequence): this selector's own cursor does not move.
+    /// </summary>
+    public EndpointCandidate At(uint occurrence) => Candidates[_sequence.At(unchecked(occurrence + _start))];
 }

@@ -12,10 +12,10 @@ internal sealed class SessionStickinessSelector : EndpointSelector
     private readonly LoadBalancingSettings _settings;
     private readonly Dictionary<EndpointStatistics, EndpointCandidate> _byStatistics;
 
-    public SessionStickinessSelector(EndpointCandidate[] candidates, SessionTable sessions, LoadBalancingSettings settings)
+    public SessionStickinessSelector(EndpointCandidate[] candidates, SessionTable sessions, LoadBalancingSettings settings, RoundRobinSelector fallback)
         : base(candidates)
     {
-        _fallback = new RoundRobinSelector(candidates);
+        _fallback = fallback;
         _sessions = sessions;
         _settings = settings;
         _byStatistics = candidates.ToDictionary(c => c.Statistics);

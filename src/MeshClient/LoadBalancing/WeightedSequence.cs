@@ -3,7 +3,8 @@ namespace MeshClient.LoadBalancing;
 /// <summary>
 /// A smooth weighted round robin (as nginx does it) precomputed for one period, walked by an interlocked counter:
 /// any run of calls as long as the period (and so any multiple of it) holds each index exactly its weight's share,
-/// spread out rather than in blocks, without locks.
+/// spread out rather than in blocks, without locks. The position lives in a <see cref="SequenceCursor"/> that outlives
+/// the sequence, so a sequence rebuilt with the same weights continues exactly where the previous one stopped.
 /// </summary>
 internal sealed class WeightedSequence
 {
@@ -11,20 +12,36 @@ internal sealed class WeightedSequence
     internal const int MaxPeriod = 10_000;
 
     private readonly int[]? _order;
+    private readonly int[]? _rank;
+    private readonly int[]? _perPeriod;
     private readonly int _count;
-    private int _counter = -1;
+    private readonly SequenceCursor _cursor;
 
-    private WeightedSequence(int[]? order, int count)
+    private WeightedSequence(int[]? order, int count, SequenceCursor cursor)
     {
         _order = order;
         _count = count;
+        _cursor = cursor;
+        if (order is not null)
+        {
+            // For each position, how many times its index came up earlier in the period; and each index's count per period.
+            _rank = new int[order.Length];
+            _perPeriod = new int[count];
+            for (var i = 0; i < order.Length; i++)
+            {
+                _rank[i] = _perPeriod[order[i]]++;
+            }
+        }
     }
 
     /// <summary>The number of calls after which the sequence repeats.</summary>
     public int Period => _order?.Length ?? _count;
 
     /// <summary>Builds the sequence; entries of weight 0 never come up. At least one weight must be positive.</summary>
-    public static WeightedSequence Create(ReadOnlySpan<long> weights)
+    public static WeightedSequence Create(ReadOnlySpan<long> weights) => Create(weights, new SequenceCursor());
+
+    /// <summary>Builds the sequence walked by <paramref name="cursor"/>; see <see cref="Create(ReadOnlySpan{long})"/>.</summary>
+    public static WeightedSequence Create(ReadOnlySpan<long> weights, SequenceCursor cursor)
     {
         var positive = 0;
         var allEqual = true;
@@ -48,18 +65,41 @@ internal sealed class WeightedSequence
 
         if (allEqual)
         {
-            return new WeightedSequence(null, weights.Length);
+            return new WeightedSequence(null, weights.Length, cursor);
         }
 
-        return new WeightedSequence(Smooth(Reduce(weights)), weights.Length);
+        return new WeightedSequence(Smooth(Reduce(weights)), weights.Length, cursor);
     }
 
     /// <summary>The next index.</summary>
     public int Next()
     {
-        var n = (uint)Interlocked.Increment(ref _counter);
+        var n = _cursor.Advance();
         return _order is null ? (int)(n % (uint)_count) : _order[n % (uint)_order.Length];
     }
+
+    /// <summary>
+    /// The next index, and how many times that index came up before (since the cursor's position 0), so a second
+    /// rotation can be driven by this one's count without a counter of its own.
+    /// </summary>
+    public int Next(out uint occurrence)
+    {
+        var n = _cursor.Advance();
+        if (_order is null)
+        {
+            occurrence = n / (uint)_count;
+            return (int)(n % (uint)_count);
+        }
+
+        var period = (uint)_order.Length;
+        var position = (int)(n % period);
+        var index = _order[position];
+        occurrence = unchecked((n / period * (uint)_perPeriod![index]) + (uint)_rank![position]);
+        return index;
+    }
+
+    /// <summary>The index at a position, without moving the cursor.</summary>
+    public int At(uint position) => _order is null ? (int)(position % (uint)_count) : _order[position % (uint)_order.Length];
 
     private static long[] Reduce(ReadOnlySpan<long> weights)
     {

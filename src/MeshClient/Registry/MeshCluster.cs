@@ -12,12 +12,15 @@ public sealed class MeshCluster
     /// <param name="endpoints">The endpoints.</param>
     /// <param name="loadBalancerPolicy">The cluster's <c>lb_policy</c>.</param>
     /// <param name="endpointsReceived">Whether the endpoints are known (EDS answered or the cluster had an inline assignment).</param>
+    /// <param name="localityWeighted">Whether the cluster asks for locality-weighted balancing (CDS <c>common_lb_config.locality_weighted_lb_config</c>).</param>
     public MeshCluster(
         string name,
         ImmutableArray<MeshEndpoint> endpoints,
         ClusterLoadBalancerPolicy loadBalancerPolicy = ClusterLoadBalancerPolicy.RoundRobin,
-        bool endpointsReceived = true)
+        bool endpointsReceived = true,
+        bool localityWeighted = false)
     {
+        LocalityWeighted = localityWeighted;
         ArgumentException.ThrowIfNullOrEmpty(name);
         Name = name;
         IstioName = IstioClusterName.TryParse(name, out var parsed) ? parsed : null;
@@ -41,8 +44,14 @@ public sealed class MeshCluster
     /// <summary>Whether the endpoints are known: EDS answered for this cluster, or the cluster carried them inline.</summary>
     public bool EndpointsReceived { get; }
 
+    /// <summary>
+    /// Whether locality weights count: the cluster asked for locality-weighted balancing (CDS
+    /// <c>common_lb_config.locality_weighted_lb_config</c>). Otherwise only endpoint weights do.
+    /// </summary>
+    public bool LocalityWeighted { get; }
+
     /// <summary>Returns a copy with other endpoints.</summary>
     /// <param name="endpoints">The endpoints of the copy.</param>
     /// <returns>The copy, marked as having received its endpoints.</returns>
-    public MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true);
+    public MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true, LocalityWeighted);
 }

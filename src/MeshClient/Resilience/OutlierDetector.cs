@@ -108,6 +108,9 @@ internal sealed class OutlierDetector
         return true;
     }
 
+    /// <summary>The number of endpoints with a record (a failure, an ejection).</summary>
+    public int RecordCount => _records.Count;
+
     /// <summary>The number of endpoints ejected now.</summary>
     public int EjectedCount(long now) => _records.Values.Count(r => r.EjectedUntil > now);
 

@@ -12,6 +12,8 @@ internal sealed class HeaderCondition
     /// <summary>How long one regex match may run before it counts as not matching.</summary>
     public static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromMilliseconds(100);
 
+    private readonly RegexLiteralSet? _literals;
+
     public HeaderCondition(
         string name,
         string? exact,
@@ -33,6 +35,7 @@ internal sealed class HeaderCondition
         NoGreater = noGreater;
         CaseInsensitive = caseInsensitive;
         HasNumeric = greater is not null || less is not null || noLess is not null || noGreater is not null;
+        _literals = regex is null ? null : RegexLiteralSet.TryCreate(regex);
     }
 
     public string Name { get; }
@@ -82,6 +85,11 @@ internal sealed class HeaderCondition
             {
                 return false;
             }
+        }
+
+        if (_literals is not null)
+        {
+            return _literals.Matches(value);
         }
 
         if (Regex is not null)

@@ -14,4 +14,13 @@ internal interface IEndpointFilter
     /// <param name="endpoint">A candidate endpoint.</param>
     /// <returns><see langword="true"/> to skip the endpoint.</returns>
     bool Excludes(MeshService service, MeshEndpoint endpoint);
+
+    /// <summary>
+    /// Whether the filter may exclude any endpoint of <paramref name="service"/>; <see langword="false"/> lets a
+    /// decision over several priority levels use their precomputed loads. Implement it on the struct (the default
+    /// boxes).
+    /// </summary>
+    /// <param name="service">The service port being routed.</param>
+    /// <returns><see langword="false"/> only when <see cref="Excludes"/> is false for every endpoint of the service.</returns>
+    bool MayExclude(MeshService service) => true;
 }

@@ -55,6 +55,9 @@ public sealed class MeshRouter
 
     internal RouterContext Context => _context;
 
+    /// <summary>The state decisions use now (tests and diagnostics).</summary>
+    internal RouterState State => CurrentState();
+
     /// <summary>Puts new rules in force for the decisions that start from now on.</summary>
     /// <param name="rules">The rules.</param>
     public void UpdateRules(RouterRules rules)
@@ -123,11 +126,14 @@ public sealed class MeshRouter
         EndpointPool pool = routes.AllEndpoints!;
         RouteRule? rule = null;
         var isRemainder = false;
+        var counted = false;
+        uint occurrence = 0;
+        var snapshot = routes.HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, routes.HeaderNames);
         foreach (var plan in routes.Rules)
         {
-            if (plan.Rule.Match is null || plan.Rule.Match.Matches(request, headers))
+            if (plan.Rule.Match is null || plan.Rule.Match.Matches(request, headers, snapshot, plan.HeaderSlots))
             {
-                var destination = plan.Next();
+                var destination = plan.Next(out occurrence, out counted);
                 pool = destination.Pool;
                 isRemainder = destination.IsRemainder;
                 rule = plan.Rule;
@@ -137,7 +143,7 @@ public sealed class MeshRouter
 
         var ruleIndex = rule?.Index ?? -1;
         var precedence = rule?.Precedence ?? 0;
-        if (pool.Selector is null)
+        if (!pool.HasEndpoints)
         {
             return new RouteDecision(request.Service, service, null, pool.FailureWhenEmpty, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version);
         }
@@ -145,7 +151,16 @@ public sealed class MeshRouter
         var sessionKey = pool.Strategy == LoadBalancingStrategy.SessionStickiness
             ? SessionKeyReader.Read(headers, _context.SessionHeaderName, _context.SessionCookieName)
             : default;
-        pool.TryPick(service, sessionKey, filter, out var candidate);
+        EndpointCandidate candidate;
+        if (counted)
+        {
+            pool.TryPickAt(occurrence, service, sessionKey, filter, out candidate);
+        }
+        else
+        {
+            pool.TryPick(service, sessionKey, filter, out candidate);
+        }
+
         return new RouteDecision(request.Service, service, candidate, RouteFailure.None, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version, pool, routes);
     }
 
@@ -162,13 +177,13 @@ public sealed class MeshRouter
     internal RouteDecision RouteAgain<TFilter>(in RouteDecision previous, TFilter filter)
         where TFilter : IEndpointFilter
     {
-        if (previous.Pool is not { Selector: not null } pool || previous.Service is not { } service || previous.Routes is not { } routes)
+        if (previous.Pool is not { HasEndpoints: true } pool || previous.Service is not { } service || previous.Routes is not { } routes)
         {
             return previous;
         }
 
         if (!pool.TryPick(service, default, filter, out var candidate)
-            && routes.AllEndpoints is { Selector: not null } all
+            && routes.AllEndpoints is { HasEndpoints: true } all
             && !ReferenceEquals(all, pool)
             && all.TryPick(service, default, filter, out var other))
         {
@@ -208,7 +223,7 @@ public sealed class MeshRouter
 
             var next = new RouterState(_context, snapshot, state.Rules, state.DestinationRules);
             Volatile.Write(ref _state, next);
-            _context.PruneStatistics(snapshot);
+            _context.RequestPrune(snapshot);
             return next;
         }
     }

@@ -37,4 +37,10 @@ public sealed class MeshRouterOptions
 
     /// <summary>The random numbers of the random strategies; tests set a seeded source.</summary>
     internal IRandomSource? RandomSource { get; set; }
+
+    /// <summary>
+    /// Where every round-robin rotation starts; <see langword="null"/> (the default) for a random position per rotation
+    /// and process, so replicas do not move in lockstep. Tests that expect the first endpoint first set 0.
+    /// </summary>
+    internal int? RoundRobinStart { get; set; }
 }

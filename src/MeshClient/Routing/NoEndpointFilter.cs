@@ -6,4 +6,6 @@ namespace MeshClient.Routing;
 internal readonly struct NoEndpointFilter : IEndpointFilter
 {
     public bool Excludes(MeshService service, MeshEndpoint endpoint) => false;
+
+    public bool MayExclude(MeshService service) => false;
 }

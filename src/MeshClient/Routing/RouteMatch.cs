@@ -29,6 +29,15 @@ internal sealed class RouteMatch
     public RouteMatch WithReferredTemplate(string name) => new(Source, SourceTags, Headers, name);
 
     public bool Matches<THeaders>(in RouteRequest request, in THeaders headers)
+        where THeaders : IRouteHeaders, allows ref struct =>
+        Matches(request, headers, default, null);
+
+    /// <summary>Whether the call matches, taking the values of headers with a slot from <paramref name="snapshot"/>.</summary>
+    /// <param name="request">The call.</param>
+    /// <param name="headers">Its headers.</param>
+    /// <param name="snapshot">Header values read once for the decision.</param>
+    /// <param name="slots">Each condition's slot in <paramref name="snapshot"/> (-1: read it from the headers); <see langword="null"/> for none.</param>
+    public bool Matches<THeaders>(in RouteRequest request, in THeaders headers, in HeaderSnapshot snapshot, int[]? slots)
         where THeaders : IRouteHeaders, allows ref struct
     {
         if (Source is not null
@@ -42,9 +51,15 @@ internal sealed class RouteMatch
             return false;
         }
 
-        foreach (var condition in Headers.AsSpan())
+        var conditions = Headers.AsSpan();
+        for (var i = 0; i < conditions.Length; i++)
         {
-            if (!headers.TryGetValue(condition.Name, out var value) || !condition.Matches(value))
+            var condition = conditions[i];
+            ReadOnlySpan<char> value;
+            var found = slots is not null && slots[i] >= 0
+                ? snapshot.TryGet(slots[i], out value)
+                : headers.TryGetValue(condition.Name, out value);
+            if (!found || !condition.Matches(value))
             {
                 return false;
             }

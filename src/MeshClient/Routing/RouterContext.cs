@@ -7,12 +7,18 @@ namespace MeshClient.Routing;
 
 /// <summary>
 /// What a router keeps across states: its options, the call statistics of every endpoint (by address, so calls in
-/// flight across a registry swap are counted) and the session tables (by service port).
+/// flight across a registry swap are counted), the session tables (by service port), the balancer positions, and the
+/// routes of each service port (reused by a later snapshot while the service's content stays the same). Whatever
+/// belongs to services and endpoints that left the registry is pruned off the request path (<see cref="RequestPrune"/>).
 /// </summary>
 internal sealed class RouterContext
 {
     private readonly ConcurrentDictionary<EndpointAddress, EndpointStatistics> _statistics = new();
     private readonly ConcurrentDictionary<string, SessionTable> _sessions = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<ServiceKey, ServiceRoutes> _routes = new(ServiceKeyComparer.Instance);
+    private RegistrySnapshot? _pendingPrune;
+    private int _pruning;
+    private Task _pruned = Task.CompletedTask;
 
     public RouterContext(MeshRouterOptions options, TimeProvider time)
     {
@@ -29,7 +35,19 @@ internal sealed class RouterContext
             options.SessionTimeout,
             options.SessionSuccessiveFailures,
             options.ResponseTimeWindow);
+        Balancers = new BalancerStateStore(Settings.Random, options.RoundRobinStart);
     }
+
+    /// <summary>The rotation positions of every service port.</summary>
+    public BalancerStateStore Balancers { get; }
+
+    /// <summary>The number of service routes kept across snapshots.</summary>
+    public int RoutesCount => _routes.Count;
+
+    public int SessionTableCount => _sessions.Count;
+
+    /// <summary>Completes when the prune requested last has run.</summary>
+    public Task Pruned => Volatile.Read(ref _pruned);
 
     public string DefaultNamespace { get; }
 
@@ -53,8 +71,97 @@ internal sealed class RouterContext
     public SessionTable GetSessions(MeshService service) =>
         _sessions.GetOrAdd(service.Host + ":" + service.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), static _ => new SessionTable());
 
+    /// <summary>
+    /// The routes of a service port in <paramref name="snapshot"/>: the ones built for an earlier snapshot when the
+    /// service's content and the rules are the same (so a push elsewhere in the mesh costs this service nothing),
+    /// otherwise new ones. Work proportional to this one service only.
+    /// </summary>
+    public ServiceRoutes ResolveRoutes(RegistrySnapshot snapshot, RouterRules rules, DestinationRuleSet destinationRules, ServiceKey key)
+    {
+        int? port = key.Port == 0 ? null : key.Port;
+        if (!snapshot.TryFindService(key.Name, port, DefaultNamespace, out var service))
+        {
+            return ServiceRoutesBuilder.NotFound(this, snapshot, key);
+        }
+
+        if (_routes.TryGetValue(key, out var known) && known.IsCurrentFor(service, rules, destinationRules))
+        {
+            return known;
+        }
+
+        var built = ServiceRoutesBuilder.Build(this, service, rules, destinationRules, key);
+        _routes[key] = built;
+        return built;
+    }
+
+    /// <summary>
+    /// Prunes, on the thread pool, what belongs to services and endpoints not in <paramref name="snapshot"/>; requests
+    /// coalesce, the latest snapshot wins. Never runs on the calling (request) thread.
+    /// </summary>
+    public void RequestPrune(RegistrySnapshot snapshot)
+    {
+        Volatile.Write(ref _pendingPrune, snapshot);
+        if (Interlocked.CompareExchange(ref _pruning, 1, 0) != 0)
+        {
+            return;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _pruned, done.Task);
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Context.RunPrunes(state.Done), (Context: this, Done: done), preferLocal: false);
+    }
+
+    private void RunPrunes(TaskCompletionSource done)
+    {
+        try
+        {
+            while (true)
+            {
+                while (Interlocked.Exchange(ref _pendingPrune, null) is { } snapshot)
+                {
+                    Prune(snapshot);
+                }
+
+                Volatile.Write(ref _pruning, 0);
+                if (Volatile.Read(ref _pendingPrune) is null || Interlocked.CompareExchange(ref _pruning, 1, 0) != 0)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            done.TrySetResult();
+        }
+    }
+
+    /// <summary>Forgets what belongs to services and endpoints not in <paramref name="snapshot"/>.</summary>
+    public void Prune(RegistrySnapshot snapshot)
+    {
+        PruneStatistics(snapshot);
+        bool IsPresent(string host, int port) => snapshot.TryFindService(host, port, DefaultNamespace, out var found) && found.Port == port;
+        Balancers.Retain(IsPresent);
+        foreach (var (key, routes) in _routes)
+        {
+            if (routes.Service is not { } service || !IsPresent(service.Host, service.Port))
+            {
+                _routes.TryRemove(key, out _);
+            }
+        }
+
+        foreach (var key in _sessions.Keys)
+        {
+            var colon = key.LastIndexOf(':');
+            if (!int.TryParse(key.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+                || !IsPresent(key[..colon], port))
+            {
+                _sessions.TryRemove(key, out _);
+            }
+        }
+    }
+
     /// <summary>Forgets the statistics of endpoints that left the registry and have no call in flight.</summary>
-    public void PruneStatistics(RegistrySnapshot snapshot)
+    private void PruneStatistics(RegistrySnapshot snapshot)
     {
         var present = new HashSet<EndpointAddress>();
         foreach (var cluster in snapshot.Clusters.Values)

@@ -2,7 +2,10 @@ using MeshClient.LoadBalancing;
 
 namespace MeshClient.Routing;
 
-/// <summary>A rule ready to route: its match and its own weight pool over its destinations.</summary>
+/// <summary>
+/// A rule ready to route: its match and its own weight pool over its destinations. The smooth weighted sequence walks
+/// a long-lived cursor (keyed by the rule and its weights), so the split continues exactly across rebuilds.
+/// </summary>
 internal sealed class RulePlan
 {
     private readonly RuleDestination[] _destinations;
@@ -10,7 +13,7 @@ internal sealed class RulePlan
     private readonly int[]? _cumulative;
     private readonly IRandomSource? _random;
 
-    public RulePlan(RouteRule rule, RuleDestination[] destinations, RouteWeightSelection selection, IRandomSource random)
+    public RulePlan(RouteRule rule, RuleDestination[] destinations, RouteWeightSelection selection, IRandomSource random, SequenceCursor cursor)
     {
         Rule = rule;
         _destinations = destinations;
@@ -27,13 +30,58 @@ internal sealed class RulePlan
         }
         else
         {
-            _sequence = WeightedSequence.Create(destinations.Select(d => (long)d.Weight).ToArray());
+            _sequence = WeightedSequence.Create(destinations.Select(d => (long)d.Weight).ToArray(), cursor);
         }
     }
 
     public RouteRule Rule { get; }
 
+    /// <summary>Each header condition's slot in the decision's <see cref="HeaderSnapshot"/> (-1: read directly); <see langword="null"/> when the rule tests no header.</summary>
+    public int[]? HeaderSlots { get; private set; }
+
+    /// <summary>Gives each header condition its slot among <paramref name="names"/>, adding names up to the snapshot's capacity.</summary>
+    public void AssignHeaderSlots(List<string> names)
+    {
+        if (Rule.Match is not { Headers.Length: > 0 } match)
+        {
+            return;
+        }
+
+        var slots = new int[match.Headers.Length];
+        for (var i = 0; i < slots.Length; i++)
+        {
+            var slot = names.FindIndex(n => string.Equals(n, match.Headers[i].Name, StringComparison.OrdinalIgnoreCase));
+            if (slot < 0 && names.Count < HeaderSnapshot.Capacity)
+            {
+                names.Add(match.Headers[i].Name);
+                slot = names.Count - 1;
+            }
+
+            slots[i] = slot;
+        }
+
+        HeaderSlots = slots;
+    }
+
     public IReadOnlyList<RuleDestination> Destinations => _destinations;
+
+    /// <summary>
+    /// The next destination, and (smooth round robin) how many calls this rule sent there before, so the destination's
+    /// round robin can follow from this one count (<see cref="EndpointPool.TryPickAt"/>); <see langword="false"/> with
+    /// random selection.
+    /// </summary>
+    public RuleDestination Next(out uint occurrence, out bool counted)
+    {
+        if (_sequence is not null)
+        {
+            counted = true;
+            return _destinations[_sequence.Next(out occurrence)];
+        }
+
+        counted = false;
+        occurrence = 0;
+        return Next();
+    }
 
     public RuleDestination Next()
     {

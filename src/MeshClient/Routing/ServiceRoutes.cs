@@ -3,17 +3,27 @@ using MeshClient.Registry;
 namespace MeshClient.Routing;
 
 /// <summary>
-/// Everything needed to route calls to one service port in one state (registry snapshot, rules, DestinationRules):
-/// its rules in precedence order with their weight pools, and the pool of all routable endpoints. Immutable apart
-/// from the interlocked counters inside the pools.
+/// Everything needed to route calls to one service port as built from its registry content, rules and
+/// DestinationRules: its rules in precedence order with their weight pools, and the pool of all routable endpoints.
+/// Immutable apart from the long-lived cursors and statistics it refers to; kept across registry snapshots that leave
+/// the service's content as it was (<see cref="IsCurrentFor"/>).
 /// </summary>
 internal sealed class ServiceRoutes
 {
-    public ServiceRoutes(ServiceKey key, MeshService service, RulePlan[] rules, EndpointPool allEndpoints, string? latestVersion, DestinationRule? destinationRule)
+    public ServiceRoutes(ServiceKey key, MeshService service, RulePlan[] rules, EndpointPool allEndpoints, string? latestVersion, DestinationRule? destinationRule, RouterRules routerRules, DestinationRuleSet destinationRules)
     {
         Key = key;
+        RouterRules = routerRules;
+        DestinationRules = destinationRules;
         Service = service;
         Rules = rules;
+        var names = new List<string>();
+        foreach (var plan in rules)
+        {
+            plan.AssignHeaderSlots(names);
+        }
+
+        HeaderNames = [.. names];
         AllEndpoints = allEndpoints;
         LatestVersion = latestVersion;
         DestinationRule = destinationRule;
@@ -25,7 +35,11 @@ internal sealed class ServiceRoutes
         Key = key;
         Failure = failure;
         Rules = [];
+        HeaderNames = [];
     }
+
+    /// <summary>The distinct headers the rules test (up to <see cref="HeaderSnapshot.Capacity"/>), read once per decision.</summary>
+    public string[] HeaderNames { get; }
 
     /// <summary>The name and port the routes were looked up by (the name instance of the first lookup).</summary>
     public ServiceKey Key { get; }
@@ -45,4 +59,17 @@ internal sealed class ServiceRoutes
     public string? LatestVersion { get; }
 
     public DestinationRule? DestinationRule { get; }
+
+    /// <summary>The rules these routes were built from.</summary>
+    public RouterRules? RouterRules { get; }
+
+    /// <summary>The DestinationRules these routes were built from.</summary>
+    public DestinationRuleSet? DestinationRules { get; }
+
+    /// <summary>Whether these routes still hold for <paramref name="service"/> under the given rules: built from the same rules and equal content.</summary>
+    public bool IsCurrentFor(MeshService service, RouterRules rules, DestinationRuleSet destinationRules) =>
+        Service is { } built
+        && ReferenceEquals(RouterRules, rules)
+        && ReferenceEquals(DestinationRules, destinationRules)
+        && ClusterContent.Equal(built, service);
 }

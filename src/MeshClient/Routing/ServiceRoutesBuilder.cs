@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Globalization;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 
@@ -7,7 +8,7 @@ namespace MeshClient.Routing;
 /// <summary>
 /// Builds the <see cref="ServiceRoutes"/> of one service port: merges endpoint labels with the labels of the
 /// DestinationRule subsets, finds the endpoints of each tag set the rules name, and builds the weight pools and the
-/// strategies.
+/// strategies. Rotation positions come from the service's long-lived <see cref="ServiceBalancerState"/>.
 /// </summary>
 internal sealed class ServiceRoutesBuilder
 {
@@ -16,34 +17,38 @@ internal sealed class ServiceRoutesBuilder
     private readonly RouterContext _context;
     private readonly MeshService _service;
     private readonly DestinationRule? _destinationRule;
+    private readonly EndpointCandidate[] _all;
     private readonly EndpointCandidate[] _routable;
     private readonly Dictionary<string, EndpointPool> _pools = new(StringComparer.Ordinal);
     private readonly LoadBalancingStrategy? _configuredStrategy;
+    private readonly ServiceBalancerState _balancer;
+    private readonly HashSet<string> _ruleKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _cursorKeys = new(StringComparer.Ordinal);
 
     private ServiceRoutesBuilder(RouterContext context, MeshService service, DestinationRuleSet destinationRules)
     {
         _context = context;
         _service = service;
+        _balancer = context.Balancers.Get(service.Host, service.Port);
         _destinationRule = destinationRules.Find(service);
-        _routable = MergeEndpoints();
+        _all = MergeEndpoints();
+        _routable = [.. _all.Where(c => c.Endpoint.IsRoutable)];
         _configuredStrategy = FindConfiguredStrategy();
     }
 
-    public static ServiceRoutes Build(RouterContext context, RegistrySnapshot snapshot, RouterRules rules, DestinationRuleSet destinationRules, ServiceKey key)
+    /// <summary>The routes of a service port that is not in the snapshot: why.</summary>
+    public static ServiceRoutes NotFound(RouterContext context, RegistrySnapshot snapshot, ServiceKey key)
     {
-        int? port = key.Port == 0 ? null : key.Port;
-        if (!snapshot.TryFindService(key.Name, port, context.DefaultNamespace, out var service))
-        {
-            var failure = port is null && snapshot.GetServicePorts(key.Name, context.DefaultNamespace).Count > 1
-                ? RouteFailure.PortNotSpecified
-                : RouteFailure.ServiceNotFound;
-            return new ServiceRoutes(key, failure);
-        }
-
-        return new ServiceRoutesBuilder(context, service, destinationRules).Build(rules, key);
+        var failure = key.Port == 0 && snapshot.GetServicePorts(key.Name, context.DefaultNamespace).Count > 1
+            ? RouteFailure.PortNotSpecified
+            : RouteFailure.ServiceNotFound;
+        return new ServiceRoutes(key, failure);
     }
 
-    private ServiceRoutes Build(RouterRules rules, ServiceKey key)
+    public static ServiceRoutes Build(RouterContext context, MeshService service, RouterRules rules, DestinationRuleSet destinationRules, ServiceKey key) =>
+        new ServiceRoutesBuilder(context, service, destinationRules).Build(rules, destinationRules, key);
+
+    private ServiceRoutes Build(RouterRules rules, DestinationRuleSet destinationRules, ServiceKey key)
     {
         var latest = FindLatestVersion();
         var remainderTags = latest is null ? TagSet.Empty : TagSet.Create([new(VersionLabel, latest)]);
@@ -64,11 +69,20 @@ internal sealed class ServiceRoutesBuilder
                 destinations.Add(new RuleDestination(GetPool(remainderTags), rule.RemainderWeight, IsRemainder: true));
             }
 
-            plans.Add(new RulePlan(rule, [.. destinations], _context.WeightSelection, _context.Settings.Random));
+            var ruleKey = RuleKey(rule, destinations);
+            _ruleKeys.Add(ruleKey);
+            plans.Add(new RulePlan(rule, [.. destinations], _context.WeightSelection, _context.Settings.Random, _balancer.RuleCursor(ruleKey)));
         }
 
-        return new ServiceRoutes(key, _service, [.. plans], GetPool(TagSet.Empty), latest, _destinationRule);
+        var all = GetPool(TagSet.Empty);
+        _balancer.RetainOnly(_cursorKeys, _ruleKeys);
+        return new ServiceRoutes(key, _service, [.. plans], all, latest, _destinationRule, rules, destinationRules);
     }
+
+    /// <summary>A rule's identity for its cursor: its place and its weighted tag sets, so a rule whose weights change starts fresh.</summary>
+    private static string RuleKey(RouteRule rule, List<RuleDestination> destinations) =>
+        string.Create(CultureInfo.InvariantCulture, $"{rule.Index}/{rule.Precedence}:")
+        + string.Join(";", destinations.Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Pool.Tags.Key}={d.Weight}{(d.IsRemainder ? "r" : string.Empty)}")));
 
     private IEnumerable<RouteRule> FindRules(RouterRules rules, string requestedName)
     {
@@ -133,7 +147,6 @@ internal sealed class ServiceRoutesBuilder
         }
 
         return merged.Values
-            .Where(e => e.Endpoint.IsRoutable)
             .Select(e => new EndpointCandidate(e.Endpoint, e.Labels.ToFrozenDictionary(StringComparer.Ordinal), _context.GetStatistics(e.Endpoint)))
             .ToArray();
     }
@@ -160,28 +173,36 @@ internal sealed class ServiceRoutesBuilder
             return pool;
         }
 
-        var matching = _routable.Where(c => tags.IsSatisfiedBy(c.Labels)).ToArray();
-        if (matching.Length > 0)
-        {
-            // Priorities: only the lowest level that has routable endpoints takes calls.
-            var level = matching.Min(c => c.Endpoint.Priority);
-            matching = matching.Where(c => c.Endpoint.Priority == level).ToArray();
-        }
-
         var subset = FindSubset(tags);
         var strategy = _configuredStrategy ?? subset?.Strategy ?? _destinationRule?.Strategy ?? _context.DefaultStrategy;
-        var selector = matching.Length == 0
-            ? null
-            : EndpointSelector.Create(
-                strategy,
-                matching,
-                _context.Settings,
-                strategy == LoadBalancingStrategy.SessionStickiness ? _context.GetSessions(_service) : null);
+        var sessions = strategy == LoadBalancingStrategy.SessionStickiness ? _context.GetSessions(_service) : null;
+        var useLocalityWeights = _service.AllEndpoints?.LocalityWeighted ?? _service.Subsets.Values.Any(c => c.LocalityWeighted);
+
+        // Priority levels, highest first; a level counts every endpoint carrying the tags for its health, and picks
+        // among the routable ones.
+        var levels = _all
+            .Where(c => tags.IsSatisfiedBy(c.Labels))
+            .GroupBy(c => c.Endpoint.Priority)
+            .OrderBy(g => g.Key)
+            .Select(level =>
+            {
+                var routable = level.Where(c => c.Endpoint.IsRoutable).ToArray();
+                var cursorKey = level.Key == 0 ? tags.Key : tags.Key + " p" + level.Key.ToString(CultureInfo.InvariantCulture);
+                _cursorKeys.Add(cursorKey);
+                var selector = routable.Length == 0
+                    ? null
+                    : EndpointSelector.Create(strategy, routable, _context.Settings, sessions, _balancer.RoundRobinCursor(cursorKey), useLocalityWeights);
+                return new PriorityLevel(level.Key, selector, level.Count());
+            })
+            .ToArray();
+        var levelKey = tags.Key + " levels";
+        _cursorKeys.Add(levelKey);
         pool = new EndpointPool(
             tags,
             subset?.Name,
             strategy,
-            selector,
+            levels,
+            _balancer.RoundRobinCursor(levelKey),
             tags.Count == 0 ? RouteFailure.NoRoutableEndpoints : RouteFailure.NoEndpointWithTags);
         _pools.Add(tags.Key, pool);
         return pool;

@@ -38,6 +38,20 @@ public sealed class XdsClientOptions
     /// </summary>
     public string? InstanceIp { get; set; }
 
+    /// <summary>
+    /// The region of this workload, sent in the node's locality so istiod orders endpoints by distance (locality
+    /// failover). When region, zone and sub-zone are all <see langword="null"/>: the pod label
+    /// <c>topology.istio.io/locality</c> (or the older <c>istio-locality</c>) among <see cref="Labels"/>,
+    /// <c>region.zone.subzone</c>; else no locality is sent and istiod takes the pod's node topology labels.
+    /// </summary>
+    public string? Region { get; set; }
+
+    /// <summary>The zone of this workload, sent in the node's locality; see <see cref="Region"/>.</summary>
+    public string? Zone { get; set; }
+
+    /// <summary>The sub-zone of this workload, sent in the node's locality; see <see cref="Region"/>.</summary>
+    public string? SubZone { get; set; }
+
     /// <summary>The Kubernetes cluster id sent as node metadata <c>CLUSTER_ID</c>; <c>Kubernetes</c> by default.</summary>
     public string ClusterId { get; set; } = DefaultClusterId;
 

@@ -502,4 +502,31 @@ public sealed class RouteCommandTests : IDisposable
         Assert.All(root.GetProperty("endpoints").EnumerateArray(), e => Assert.Equal(version, MeshctlFixtures.SubsetOf(e.GetProperty("address").GetString()!)));
         Assert.Equal(calls, root.GetProperty("endpoints").EnumerateArray().Sum(e => e.GetProperty("count").GetInt32()));
     }
+
+    [Fact]
+    public async Task A_registry_with_priorities_shows_each_endpoints_priority_and_the_spill_over()
+    {
+        // Priority 0: two endpoints, one unhealthy (health 50% x 1.4 = 70%); priority 1 takes the other 30%.
+        var host = MeshctlFixtures.ReviewsHost;
+        var registry = _directory.Write("priorities.json", RegistryJson.Write([new MeshCluster($"outbound|9080||{host}", [
+            new MeshEndpoint("10.0.0.1", 9080),
+            new MeshEndpoint("10.0.0.2", 9080, EndpointHealth.Unhealthy),
+            new MeshEndpoint("10.0.1.1", 9080, priority: 1),
+        ])]));
+        var router = _directory.Write("other.yaml", "routeRule:\n  other:\n    - route: [{tags: {version: v1}, weight: 100}]\n");
+        string[] common = ["--service", "reviews", "--router", router, "--registry", registry, "--calls", "100"];
+
+        var text = await Route(common);
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains(text.StdoutLines, l => Regex.IsMatch(l, @"^ENDPOINT\s+PRIORITY\s+CALLS\s+SHARE$"));
+        Assert.Contains(text.StdoutLines, l => Regex.IsMatch(l, @"^10\.0\.0\.1:9080\s+0\s+70\s+70\.0%$"));
+        Assert.Contains(text.StdoutLines, l => Regex.IsMatch(l, @"^10\.0\.1\.1:9080\s+1\s+30\s+30\.0%$"));
+
+        var json = await Route([.. common, "--json"]);
+        using var document = JsonDocument.Parse(json.Stdout);
+        var endpoints = document.RootElement.GetProperty("endpoints").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("address").GetString()!, e => (e.GetProperty("priority").GetUInt32(), e.GetProperty("count").GetInt32()));
+        Assert.Equal((0u, 70), endpoints["10.0.0.1"]);
+        Assert.Equal((1u, 30), endpoints["10.0.1.1"]);
+    }
 }

@@ -31,7 +31,7 @@ public sealed class RouteDistributionTests
         Assert.Equal([new RuleCount(0, 2, 3)], distribution.Rules);
         Assert.Equal(["v2", "v1"], distribution.Subsets.Select(s => s.Tags.Single().Value));
         Assert.Equal([2, 1], distribution.Subsets.Select(s => s.Count));
-        Assert.Equal([new EndpointCount("10.0.0.2", 9080, 2), new EndpointCount("10.0.0.1", 9080, 1)], distribution.Endpoints);
+        Assert.Equal([new EndpointCount("10.0.0.2", 9080, 0, 2), new EndpointCount("10.0.0.1", 9080, 0, 1)], distribution.Endpoints);
         Assert.Empty(distribution.Failures);
     }
 
@@ -87,7 +87,7 @@ public sealed class RouteDistributionTests
         Assert.Equal([new FailureCount(RouteFailure.NoEndpointWithTags, 2), new FailureCount(RouteFailure.NoRoutableEndpoints, 1)], distribution.Failures);
         var v9 = distribution.Subsets[0];
         Assert.Equal((2, 2), (v9.Count, v9.Failed));
-        Assert.Equal([new EndpointCount("10.0.0.1", 9080, 1)], distribution.Endpoints);
+        Assert.Equal([new EndpointCount("10.0.0.1", 9080, 0, 1)], distribution.Endpoints);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class AttemptTimeoutTests
             await TestBackend.AnswerWithIdAsync(context, backend);
         };
         var time = new ManualTimeProvider();
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", slow, other));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", slow, other), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Timeout = TimeSpan.FromSeconds(5)), time);
 
         var call = client.GetAsync("http://reviews:9080/slow");
@@ -46,7 +46,7 @@ public sealed class AttemptTimeoutTests
     {
         await using var backend = await TestBackend.StartAsync("b1");
         var time = new ManualTimeProvider();
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Timeout = TimeSpan.FromSeconds(5)), time);
         var armed = 0;
         time.TimerChanged += (_, _) => armed = Math.Max(armed, time.ArmedTimerCount);
@@ -62,7 +62,7 @@ public sealed class AttemptTimeoutTests
     {
         await using var backend = await TestBackend.StartAsync("b1");
         var time = new ManualTimeProvider();
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Timeout = null), time);
         var timers = 0;
         time.TimerChanged += (_, _) => Interlocked.Increment(ref timers);

@@ -32,7 +32,7 @@ public sealed class MeshCallOutcomeTests
         var time = new ManualTimeProvider();
         using var meters = new TestMeterFactory();
         using var recorder = new MeasurementRecorder(meters);
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), timeProvider: time);
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder(), timeProvider: time);
         using var client = MeshClients.Create(router, MeshClients.NoRetries(o => o.OutlierDetection.ConsecutiveFailures = 2), time, meters);
 
         using (var first = await client.GetAsync(Uri).WaitAsync(MeshClients.Bound))
@@ -68,7 +68,7 @@ public sealed class MeshCallOutcomeTests
         await using var b2 = await TestBackend.StartAsync("b2");
         b1.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
         b2.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router);
 
         using var body = new StreamContent(new OneWayStream("payload"u8.ToArray()));
@@ -99,7 +99,7 @@ public sealed class MeshCallOutcomeTests
                 backoffArmed.TrySetResult();
             }
         };
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2), timeProvider: time);
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2), options: MeshTestRegistry.InOrder(), timeProvider: time);
         using var client = MeshClients.Create(
             router,
             MeshClients.Options(o =>

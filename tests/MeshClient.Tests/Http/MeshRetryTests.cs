@@ -18,7 +18,7 @@ public sealed class MeshRetryTests
         var backends = await TestBackend.StartManyAsync("b1", "b2", "b3");
         try
         {
-            var router = new MeshRouter(MeshTestRegistry.Create("reviews", backends));
+            var router = new MeshRouter(MeshTestRegistry.Create("reviews", backends), options: MeshTestRegistry.InOrder());
             using var client = MeshClients.Create(router, MeshClients.Options(o => o.Retry.OnNext = 1));
             var answered = new List<string>();
             for (var i = 0; i < 60; i++)
@@ -74,7 +74,7 @@ public sealed class MeshRetryTests
     {
         await using var dead = await TestBackend.StartAsync("dead");
         await using var alive = await TestBackend.StartAsync("alive");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", dead, alive));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", dead, alive), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Retry.OnNext = 3));
         await dead.StopAsync();
 
@@ -94,7 +94,7 @@ public sealed class MeshRetryTests
         await using var failing = await TestBackend.StartAsync("failing");
         await using var healthy = await TestBackend.StartAsync("healthy");
         failing.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", failing, healthy));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", failing, healthy), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.NoRetries(o =>
         {
             o.Retry.Enabled = true;
@@ -117,7 +117,7 @@ public sealed class MeshRetryTests
     {
         await using var dead = await TestBackend.StartAsync("dead");
         await using var alive = await TestBackend.StartAsync("alive");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", dead, alive));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", dead, alive), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Retry.RetryNonIdempotent = true));
         await dead.StopAsync();
 
@@ -138,7 +138,7 @@ public sealed class MeshRetryTests
         flaky.Behaviour = (context, backend) => Interlocked.Increment(ref calls) == 1
             ? TestBackend.Status(StatusCodes.Status503ServiceUnavailable)(context, backend)
             : TestBackend.AnswerWithIdAsync(context, backend);
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", flaky, other));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", flaky, other), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o =>
         {
             o.Retry.OnSame = 1;
@@ -161,7 +161,7 @@ public sealed class MeshRetryTests
                 backend.Behaviour = TestBackend.Status(StatusCodes.Status502BadGateway);
             }
 
-            var router = new MeshRouter(MeshTestRegistry.Create("reviews", backends));
+            var router = new MeshRouter(MeshTestRegistry.Create("reviews", backends), options: MeshTestRegistry.InOrder());
             using var client = MeshClients.Create(router, MeshClients.Options(o =>
             {
                 o.Retry.OnSame = 2;
@@ -187,7 +187,7 @@ public sealed class MeshRetryTests
         b1.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
         b2.Behaviour = TestBackend.Status(StatusCodes.Status504GatewayTimeout);
         var recording = new ResponseRecordingHandler(new SocketsHttpHandler());
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, inner: recording);
 
         using var response = await client.GetAsync(Uri).WaitAsync(MeshClients.Bound);
@@ -205,7 +205,7 @@ public sealed class MeshRetryTests
         await using var b1 = await TestBackend.StartAsync("b1");
         await using var b2 = await TestBackend.StartAsync("b2");
         b1.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.NoRetries());
 
         using var response = await client.GetAsync(Uri).WaitAsync(MeshClients.Bound);
@@ -229,7 +229,7 @@ public sealed class MeshRetryTests
                 delayArmed.TrySetResult();
             }
         };
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2), timeProvider: time);
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", b1, b2), options: MeshTestRegistry.InOrder(), timeProvider: time);
         using var client = MeshClients.Create(
             router,
             MeshClients.Options(o =>
@@ -264,7 +264,7 @@ public sealed class MeshRetryTests
             received.TrySetResult();
             await gate.Task.WaitAsync(MeshClients.Bound);
         };
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", slow, other));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", slow, other), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Retry.RetryNonIdempotent = true));
         using var cancel = new CancellationTokenSource();
 

@@ -101,7 +101,7 @@ public sealed class MeshRoutingHandlerTests
     public async Task Endpoint_gets_the_logical_host_header_path_and_query_and_the_request_uri_is_restored()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router);
         var uri = new Uri("http://reviews:9080/reviews/7?sort=desc");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
@@ -121,7 +121,7 @@ public sealed class MeshRoutingHandlerTests
     public async Task Without_preserving_the_host_header_the_endpoint_sees_its_own_address()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Routing.PreserveHostHeader = false));
 
         Assert.Equal("b1", await client.GetIdAsync("http://reviews:9080/"));
@@ -132,7 +132,7 @@ public sealed class MeshRoutingHandlerTests
     public async Task A_host_header_the_caller_set_is_kept()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router);
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/");
         request.Headers.Host = "reviews.example.com";
@@ -148,7 +148,7 @@ public sealed class MeshRoutingHandlerTests
     public async Task Uri_without_a_port_finds_the_service_by_its_only_port_and_fqdn_works_too()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Routing.UnknownHost = UnknownHostBehavior.Fail));
 
         Assert.Equal("b1", await client.GetIdAsync("http://reviews/"));
@@ -162,7 +162,7 @@ public sealed class MeshRoutingHandlerTests
     {
         await using var mesh = await TestBackend.StartAsync("mesh");
         await using var outside = await TestBackend.StartAsync("outside");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", mesh));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", mesh), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router);
 
         Assert.Equal("outside", await client.GetIdAsync($"http://localhost:{outside.Port}/x"));
@@ -177,7 +177,7 @@ public sealed class MeshRoutingHandlerTests
     public async Task Unknown_host_fails_with_an_error_naming_it_when_configured()
     {
         await using var outside = await TestBackend.StartAsync("outside");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", outside));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", outside), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Routing.UnknownHost = UnknownHostBehavior.Fail));
 
         var error = await Assert.ThrowsAsync<MeshRoutingException>(() => client.GetAsync($"http://localhost:{outside.Port}/").WaitAsync(MeshClients.Bound));
@@ -195,7 +195,7 @@ public sealed class MeshRoutingHandlerTests
     public async Task An_address_is_no_service_name_and_passes_through_even_when_unknown_hosts_fail()
     {
         await using var outside = await TestBackend.StartAsync("outside");
-        var router = new MeshRouter(MeshTestRegistry.Create("reviews", outside));
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", outside), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Routing.UnknownHost = UnknownHostBehavior.Fail));
 
         Assert.Equal("outside", await client.GetIdAsync($"http://127.0.0.1:{outside.Port}/direct"));

@@ -35,4 +35,7 @@ internal static class MeshTestRegistry
     public static string Host(string name) => $"{name}.default.svc.cluster.local";
 
     public static MeshEndpoint Endpoint(TestBackend backend) => new("127.0.0.1", backend.Port);
+
+    /// <summary>Router options whose round robin starts at the first endpoint (a router's rotations start at random otherwise).</summary>
+    public static MeshClient.Routing.MeshRouterOptions InOrder() => new() { RoundRobinStart = 0 };
 }

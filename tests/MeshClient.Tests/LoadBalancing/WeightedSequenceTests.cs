@@ -55,4 +55,24 @@ public sealed class WeightedSequenceTests
         Assert.Equal(20_000, counts[0]);
         Assert.Equal(10_000, counts[1]);
     }
+
+    [Theory]
+    [InlineData(new long[] { 5, 1, 1 })]
+    [InlineData(new long[] { 3, 3, 3 })]
+    [InlineData(new long[] { 40, 0, 40, 20 })]
+    public void Each_index_comes_with_how_often_it_came_up_before(long[] weights)
+    {
+        var sequence = WeightedSequence.Create(weights, new SequenceCursor(start: 17));
+        var seen = new Dictionary<int, uint>();
+        for (var call = 0; call < 1000; call++)
+        {
+            var index = sequence.Next(out var occurrence);
+            var expected = seen.GetValueOrDefault(index);
+            seen[index] = expected + 1;
+
+            // Counted from position 0, so the 17 skipped positions count as earlier occurrences.
+            var skipped = (uint)Enumerable.Range(0, 17).Count(p => sequence.At((uint)p) == index);
+            Assert.Equal(expected + skipped, occurrence);
+        }
+    }
 }

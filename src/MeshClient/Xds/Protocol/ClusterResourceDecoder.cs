@@ -7,7 +7,7 @@ namespace MeshClient.Xds.Protocol;
 
 /// <summary>
 /// Decodes and validates CDS responses. Reads a cluster's name, discovery type, <c>eds_cluster_config.service_name</c>,
-/// <c>lb_policy</c> and inline <c>load_assignment</c>; everything else Istio sends to a sidecar (transport sockets and
+/// <c>lb_policy</c>, whether <c>common_lb_config.locality_weighted_lb_config</c> is set, and inline <c>load_assignment</c>; everything else Istio sends to a sidecar (transport sockets and
 /// their matches, TLS contexts, circuit breakers, outlier detection, filter and Istio metadata, fields this subset
 /// does not declare) is ignored, never rejected.
 /// </summary>
@@ -57,17 +57,18 @@ internal static class ClusterResourceDecoder
     private static DecodedCluster Decode(XdsCluster cluster, XdsResourceLimits limits, ISet<string> skipped)
     {
         var policy = ToPolicy(cluster.LbPolicy);
+        var localityWeighted = cluster.CommonLbConfig?.LocalityConfigSpecifierCase == XdsCluster.Types.CommonLbConfig.LocalityConfigSpecifierOneofCase.LocalityWeightedLbConfig;
         if (cluster.ClusterDiscoveryTypeCase == XdsCluster.ClusterDiscoveryTypeOneofCase.Type && cluster.Type == XdsCluster.Types.DiscoveryType.Eds)
         {
             var serviceName = cluster.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : cluster.Name;
-            return new DecodedCluster(cluster.Name, policy, serviceName, ImmutableArray<MeshEndpoint>.Empty);
+            return new DecodedCluster(cluster.Name, policy, serviceName, ImmutableArray<MeshEndpoint>.Empty, localityWeighted);
         }
 
         // STATIC, STRICT_DNS, LOGICAL_DNS and ORIGINAL_DST clusters carry their endpoints (if any) inline.
         var endpoints = cluster.LoadAssignment is { } assignment
             ? EndpointResourceDecoder.ToEndpoints(assignment, $"cluster \"{cluster.Name}\": load_assignment", limits, skipped)
             : ImmutableArray<MeshEndpoint>.Empty;
-        return new DecodedCluster(cluster.Name, policy, null, endpoints);
+        return new DecodedCluster(cluster.Name, policy, null, endpoints, localityWeighted);
     }
 
     private static ClusterLoadBalancerPolicy ToPolicy(XdsCluster.Types.LbPolicy policy) => policy switch

@@ -11,8 +11,10 @@ namespace MeshClient.Xds.Protocol;
 /// when that is empty); <see langword="null"/> for a cluster that carries its endpoints inline.
 /// </param>
 /// <param name="InlineEndpoints">The endpoints of the inline load_assignment; empty for an EDS cluster.</param>
+/// <param name="LocalityWeighted">Whether <c>common_lb_config.locality_weighted_lb_config</c> is set.</param>
 internal sealed record DecodedCluster(
     string Name,
     ClusterLoadBalancerPolicy LoadBalancerPolicy,
     string? EdsServiceName,
-    ImmutableArray<MeshEndpoint> InlineEndpoints);
+    ImmutableArray<MeshEndpoint> InlineEndpoints,
+    bool LocalityWeighted = false);

@@ -98,8 +98,37 @@ internal sealed class NodeIdentity
             UserAgentName = UserAgentName,
             UserAgentVersion = typeof(NodeIdentity).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0",
         };
+        if (ResolveLocality(options) is { } locality)
+        {
+            node.Locality = locality;
+        }
 
         return new NodeIdentity(podName, podNamespace, instanceIp, dnsDomain, node);
+    }
+
+    /// <summary>The options' region, zone and sub-zone; else the Istio locality label, <c>region.zone.subzone</c> (or with <c>/</c>).</summary>
+    private static Locality? ResolveLocality(XdsClientOptions options)
+    {
+        if (options.Region is not null || options.Zone is not null || options.SubZone is not null)
+        {
+            return new Locality { Region = options.Region ?? string.Empty, Zone = options.Zone ?? string.Empty, SubZone = options.SubZone ?? string.Empty };
+        }
+
+        foreach (var label in (string[])["topology.istio.io/locality", "istio-locality"])
+        {
+            if (options.Labels.TryGetValue(label, out var value) && !string.IsNullOrWhiteSpace(value))
+            {
+                var parts = value.Trim().Split(value.Contains('/', StringComparison.Ordinal) ? '/' : '.');
+                return new Locality
+                {
+                    Region = parts[0],
+                    Zone = parts.Length > 1 ? parts[1] : string.Empty,
+                    SubZone = parts.Length > 2 ? parts[2] : string.Empty,
+                };
+            }
+        }
+
+        return null;
     }
 
     private static string? NonEmpty(Func<string?> read)

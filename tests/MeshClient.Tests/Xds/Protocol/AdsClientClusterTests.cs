@@ -177,4 +177,21 @@ public sealed class AdsClientClusterTests
 
         Assert.Equal(expected, ads.Registry.Current.Clusters["c"].LoadBalancerPolicy);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Locality_weighted_lb_config_is_read(bool set)
+    {
+        await using var ads = new AdsHarness().Start();
+        var (call, _) = await ads.NextStreamAsync();
+        var cluster = InlineCluster("c", Cluster.Types.DiscoveryType.Static);
+        cluster.CommonLbConfig = set
+            ? new Cluster.Types.CommonLbConfig { LocalityWeightedLbConfig = new Cluster.Types.CommonLbConfig.Types.LocalityWeightedLbConfig() }
+            : new Cluster.Types.CommonLbConfig { ZoneAwareLbConfig = new Cluster.Types.CommonLbConfig.Types.ZoneAwareLbConfig() };
+
+        await ads.SendAsync(call, Response(ads.ClusterType, "1", "n1", cluster));
+
+        Assert.Equal(set, ads.Registry.Current.Clusters["c"].LocalityWeighted);
+    }
 }

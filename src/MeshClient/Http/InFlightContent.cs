@@ -1,0 +1,88 @@
+using System.Net;
+using MeshClient.LoadBalancing;
+
+namespace MeshClient.Http;
+
+/// <summary>
+/// Wraps a response's content so its call counts as in flight (least request) until the content has been read to
+/// the end, or the content, its stream or the response is disposed: a <c>ResponseHeadersRead</c> download or a gRPC
+/// server stream is in flight for its whole life, not just until its headers.
+/// </summary>
+internal sealed class InFlightContent : HttpContent
+{
+    private readonly HttpContent _inner;
+    private readonly EndpointCall _call;
+    private int _released;
+
+    public InFlightContent(HttpContent inner, EndpointCall call)
+    {
+        _inner = inner;
+        _call = call;
+        foreach (var header in inner.Headers)
+        {
+            Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+    }
+
+    /// <summary>Ends the call's in-flight count; only the first call counts.</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _call.Release();
+        }
+    }
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _inner.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    protected override void SerializeToStream(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _inner.CopyTo(stream, context, cancellationToken);
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
+    protected override async Task<Stream> CreateContentReadStreamAsync() =>
+        new InFlightStream(await _inner.ReadAsStreamAsync().ConfigureAwait(false), this);
+
+    protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken) =>
+        new InFlightStream(await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), this);
+
+    protected override Stream CreateContentReadStream(CancellationToken cancellationToken) =>
+        new InFlightStream(_inner.ReadAsStream(cancellationToken), this);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = _inner.Headers.ContentLength ?? -1;
+        return length >= 0;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Release();
+            _inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using MeshClient.Routing;
+
+namespace MeshClient.Tests.Routing;
+
+/// <summary>An anchored alternation of literals is looked up in a set, with exactly the regex's answers.</summary>
+public sealed class RegexLiteralSetTests
+{
+    private const RegexOptions ParserOptions = RegexOptions.CultureInvariant | RegexOptions.Compiled;
+
+    [Theory]
+    [InlineData("^(anna|bob)$", new[] { "anna", "bob" })]
+    [InlineData("^(?:anna|bob|c-3_po)$", new[] { "anna", "bob", "c-3_po" })]
+    [InlineData("^jason$", new[] { "jason" })]
+    [InlineData(@"^(v1\.2|v2)$", new[] { "v1.2", "v2" })]
+    public void An_anchored_alternation_of_literals_becomes_a_set(string pattern, string[] values)
+    {
+        var set = RegexLiteralSet.TryCreate(new Regex(pattern, ParserOptions));
+
+        Assert.NotNull(set);
+        Assert.Equal(values.Order(), set.Values.Order());
+    }
+
+    [Theory]
+    [InlineData("anna|bob")] // not anchored: "contains"
+    [InlineData("^(anna|bob)")]
+    [InlineData("^(ann.|bob)$")]
+    [InlineData("^(anna|bob)+$")]
+    [InlineData("^(anna|b[o]b)$")]
+    [InlineData("^(anna||bob)$")]
+    [InlineData("^a(nna|bob)$")]
+    public void Anything_else_stays_a_regex(string pattern) =>
+        Assert.Null(RegexLiteralSet.TryCreate(new Regex(pattern, ParserOptions)));
+
+    [Fact]
+    public void Multiline_changes_the_anchors_so_it_stays_a_regex() =>
+        Assert.Null(RegexLiteralSet.TryCreate(new Regex("^(anna|bob)$", ParserOptions | RegexOptions.Multiline)));
+
+    [Theory]
+    [InlineData("anna", false)]
+    [InlineData("bob", false)]
+    [InlineData("ANNA", false)]
+    [InlineData("ANNA", true)]
+    [InlineData("annab", false)]
+    [InlineData("xanna", true)]
+    [InlineData("anna\n", false)]
+    [InlineData("anna\n\n", false)]
+    [InlineData("", false)]
+    [InlineData("bo", true)]
+    public void The_set_answers_as_the_regex_does(string value, bool ignoreCase)
+    {
+        var regex = new Regex("^(anna|bob)$", ParserOptions | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None));
+        var set = RegexLiteralSet.TryCreate(regex)!;
+
+        Assert.Equal(regex.IsMatch(value), set.Matches(value));
+    }
+
+    [Fact]
+    public void A_rule_with_such_a_regex_routes_as_before()
+    {
+        var router = new MeshRouter(
+            new MeshClient.Registry.MeshRegistry(MeshFixtures.SeedSnapshot(host: MeshFixtures.ReviewsHost)),
+            RouterRules.Parse("""
+                routeRule:
+                  reviews:
+                    - precedence: 2
+                      match: {headers: {X-User: {regex: "^(anna|bob)$"}}}
+                      route: [{tags: {version: v2}, weight: 100}]
+                    - precedence: 1
+                      route: [{tags: {version: v1}, weight: 100}]
+                """),
+            MeshClient.Routing.DestinationRuleSet.Parse(MeshFixtures.SeedDestinationRuleYaml.Replace("targetService", "reviews", StringComparison.Ordinal)));
+
+        Assert.Equal(0, router.Route(new RouteRequest("reviews"), MeshFixtures.Headers(("X-User", "bob"))).RuleIndex);
+        Assert.Equal(1, router.Route(new RouteRequest("reviews"), MeshFixtures.Headers(("X-User", "bobby"))).RuleIndex);
+        Assert.Equal(1, router.Route(new RouteRequest("reviews"), MeshFixtures.Headers(("X-User", "Bob"))).RuleIndex);
+    }
+}
