@@ -79,7 +79,7 @@ public sealed class HttpGrpcTransportTests
     [Fact]
     public void Status_without_a_message_reads_as_the_code_alone()
     {
-        var failure = new GrpcCallException(Grpc.Core.StatusCode.Unavailable, null);
+        var failure = new GrpcCallException(global::Grpc.Core.StatusCode.Unavailable, null);
 
         Assert.Equal("gRPC call failed: Unavailable (14)", failure.Message);
         Assert.Equal(string.Empty, failure.Detail);
