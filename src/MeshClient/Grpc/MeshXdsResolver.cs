@@ -1,7 +1,6 @@
 using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client.Balancer;
-using Grpc.Net.Client.Configuration;
 using MeshClient.Registry;
 using MeshClient.Routing;
 using Microsoft.Extensions.Logging;

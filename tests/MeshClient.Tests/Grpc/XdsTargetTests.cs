@@ -7,6 +7,8 @@ public sealed class XdsTargetTests
     [Theory]
     [InlineData("xds:///reviews:9080", "reviews", 9080)]
     [InlineData("xds:///reviews", "reviews", null)]
+    [InlineData("xds:///reviews:1", "reviews", 1)]
+    [InlineData("xds:///reviews:65535", "reviews", 65535)]
     [InlineData("XDS:///reviews.shop.svc.cluster.local:15010", "reviews.shop.svc.cluster.local", 15010)]
     public void Reads_the_service_and_the_port(string address, string service, int? port)
     {
