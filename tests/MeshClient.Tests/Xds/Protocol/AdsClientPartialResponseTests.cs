@@ -169,6 +169,28 @@ public sealed class AdsClientPartialResponseTests
     }
 
     [Fact]
+    public async Task A_response_exactly_at_every_limit_is_acked()
+    {
+        await using var ads = new AdsHarness(o =>
+        {
+            o.Limits.MaxEndpointsPerCluster = 2;
+            o.Limits.MaxTotalEndpoints = 2;
+            o.Limits.MaxLabelsPerEndpoint = 2;
+            o.Limits.MaxLabelLength = 7;
+            o.Limits.MaxClusters = 1;
+        }).Start();
+        var (call, _) = await ads.NextStreamAsync();
+        await ads.SendAndCollectAsync(call, Response(ads.ClusterType, "1", "n1", EdsCluster(Reviews)));
+
+        var edge = Labelled(("version", "1234567"), ("app", "reviews"));
+        edge.Endpoint.Address.SocketAddress.PortValue = 65535;
+        var ack = await ads.SendAsync(call, Response(ads.EndpointType, "e1", "n2", Assignment(Reviews, Endpoint("10.1.0.1", 1), edge)));
+
+        Assert.Null(ack.ErrorDetail);
+        Assert.Equal([1, 65535], ads.Registry.Current.Clusters[Reviews].Endpoints.Select(e => e.Port));
+    }
+
+    [Fact]
     public void Limits_that_are_not_positive_are_invalid_options()
     {
         var options = new MeshClient.Xds.XdsClientOptions();
