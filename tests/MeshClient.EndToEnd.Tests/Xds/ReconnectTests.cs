@@ -65,7 +65,7 @@ public sealed class ReconnectTests(ITestOutputHelper output)
         // connection, before the client has read its end, and fail on it instead.)
         for (var attempt = 1; harness.Registry.LastError?.Contains("Connection refused", StringComparison.Ordinal) != true; attempt++)
         {
-            Assert.True(attempt <= 3, "No attempt met a refused connection: " + harness.Describe());
+            Assert.True(attempt <= 10, "No attempt met a refused connection: " + harness.Describe());
             var failures = StreamFailures(harness);
             await harness.FireReconnectTimerAsync();
             await harness.WaitUntilAsync(() => StreamFailures(harness) > failures, "the attempt's failure");

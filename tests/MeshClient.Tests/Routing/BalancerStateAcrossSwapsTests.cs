@@ -132,6 +132,7 @@ public sealed class BalancerStateAcrossSwapsTests
         const int callsPerThread = 2_500;
         using var stop = new CancellationTokenSource();
         var pushes = 0;
+        var churning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var churn = Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
@@ -142,13 +143,24 @@ public sealed class BalancerStateAcrossSwapsTests
                 {
                     router.UpdateRules(RouterRules.Parse(CanaryRules));
                 }
+
+                churning.TrySetResult();
             }
         });
-        var deciders = Enumerable.Range(0, threads).Select(_ => Task.Run(() =>
+        var deciders = Enumerable.Range(0, threads).Select(_ => Task.Run(async () =>
         {
+            // Decide only while pushes happen: start after the first one, and every 250 calls let at least one more
+            // land before going on (on 2 cores the deciders could otherwise finish before the churn is scheduled).
+            await churning.Task.WaitAsync(TimeSpan.FromSeconds(30));
             var v2 = 0;
             for (var i = 0; i < callsPerThread; i++)
             {
+                if (i % 250 == 0)
+                {
+                    var seen = Volatile.Read(ref pushes);
+                    Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref pushes) > seen, TimeSpan.FromSeconds(30)), "the pushes stopped");
+                }
+
                 v2 += router.Route(new RouteRequest("reviews")).Endpoint!.Labels["version"] == "v2" ? 1 : 0;
             }
 
