@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using MeshClient.DependencyInjection;
 using MeshClient.Diagnostics;
 using MeshClient.LoadBalancing;
 using MeshClient.Resilience;

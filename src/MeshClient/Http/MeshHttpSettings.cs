@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Globalization;
-using MeshClient.DependencyInjection;
 using MeshClient.Resilience;
 
 namespace MeshClient.Http;

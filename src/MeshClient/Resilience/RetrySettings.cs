@@ -1,4 +1,3 @@
-using MeshClient.DependencyInjection;
 
 namespace MeshClient.Resilience;
 

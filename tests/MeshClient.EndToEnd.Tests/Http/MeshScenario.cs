@@ -1,5 +1,5 @@
 using System.Text;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.EndToEnd.Tests.Xds;
 using MeshClient.Registry;
 using MeshClient.Testing;

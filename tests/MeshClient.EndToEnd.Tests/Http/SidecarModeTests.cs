@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.EndToEnd.Tests.Xds;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 using MeshClient.Routing;

@@ -1,5 +1,5 @@
 using System.Net;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Routing;
 using MeshClient.Testing;
 using Microsoft.AspNetCore.Http;

@@ -1,4 +1,4 @@
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Http;
 using MeshClient.Registry;
 using MeshClient.Routing;
