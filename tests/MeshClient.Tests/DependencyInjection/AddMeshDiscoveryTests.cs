@@ -107,7 +107,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains("Mesh:Sidecar:CallAddress is ':99999': after ':' it needs a port from 1 to 65535.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Mesh:Sidecar:CallAddress: ':99999' needs a port from 1 to 65535 after ':'.", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
