@@ -5,7 +5,7 @@
 //   dotnet run --project samples/Demo [-- --json] [--calls N] [--pilot grpc://istiod.istio-system:15010 --xds v2|v3]
 //                                      [--service reviews:9080] [--router FILE] [--destination-rules FILE]
 using System.Globalization;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Samples.Demo;
 using MeshClient.Testing;
 using MeshClient.Xds;

@@ -5,7 +5,6 @@
 //
 //   dotnet run --project samples/GrpcClient
 using MeshClient;
-using MeshClient.DependencyInjection;
 using MeshClient.Samples.GrpcClient;
 using MeshClient.Samples.GrpcClient.Shapes;
 using MeshClient.Testing;

@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

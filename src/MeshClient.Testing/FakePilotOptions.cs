@@ -9,7 +9,7 @@ public sealed class FakePilotOptions
     public int Port { get; set; }
 
     /// <summary>
-    /// The clock that <see cref="FakePilot.ResponseDelay"/> runs on. Pass a <see cref="ManualTimeProvider"/> to
+    /// The clock that <see cref="FakePilot.ResponseDelay"/> runs on. Pass a <c>FakeTimeProvider</c> (package Microsoft.Extensions.TimeProvider.Testing) to
     /// release delayed responses by advancing it. <see cref="TimeProvider.System"/> by default.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

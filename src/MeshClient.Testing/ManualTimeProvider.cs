@@ -4,6 +4,12 @@ namespace MeshClient.Testing;
 /// A <see cref="TimeProvider"/> whose clock moves only when a test calls <see cref="Advance"/>, so timers
 /// (reconnect backoff, does-not-exist timeouts, ejection times) fire deterministically, without sleeping.
 /// </summary>
+/// <remarks>
+/// Obsolete: use <c>FakeTimeProvider</c> from the <c>Microsoft.Extensions.TimeProvider.Testing</c> package
+/// (<c>Microsoft.Extensions.Time.Testing</c>), which <see cref="FakePilotOptions.TimeProvider"/> and every MeshClient
+/// API that takes a <see cref="TimeProvider"/> accept. This type stays for one release so code that holds it builds.
+/// </remarks>
+[Obsolete("Use Microsoft.Extensions.Time.Testing.FakeTimeProvider (package Microsoft.Extensions.TimeProvider.Testing); ManualTimeProvider will be removed in the next release.")]
 public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly object _gate = new();

@@ -75,11 +75,7 @@ public sealed class MeshDiscovery : IAsyncDisposable, IDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var validation = new MeshOptionsValidator("Mesh").Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new ArgumentException(validation.FailureMessage, nameof(options));
-        }
+        MeshOptionsValidator.ThrowIfInvalid(options, nameof(options));
 
         var mesh = new MeshDiscovery(options, timeProvider ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance, meterFactory);
         try

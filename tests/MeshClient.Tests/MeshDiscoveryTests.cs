@@ -1,4 +1,4 @@
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Registry;
 using MeshClient.Routing;
 using MeshClient.Testing;
@@ -88,7 +88,7 @@ public sealed class MeshDiscoveryTests : IDisposable
             Sidecar = { CallAddress = ":http" },
         }));
 
-        Assert.StartsWith("Mesh:Sidecar:CallAddress is ':http': after ':' it needs a port from 1 to 65535.", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Mesh:Sidecar:CallAddress: ':http' needs a port from 1 to 65535 after ':'.", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

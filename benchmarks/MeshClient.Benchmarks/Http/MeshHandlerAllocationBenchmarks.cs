@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Http;
 using MeshClient.Registry;
 using MeshClient.Routing;

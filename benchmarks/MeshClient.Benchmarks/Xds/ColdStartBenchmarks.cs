@@ -1,7 +1,7 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Registry;
 using MeshClient.Testing;
 

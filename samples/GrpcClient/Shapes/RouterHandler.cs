@@ -1,5 +1,5 @@
 using Grpc.Net.Client;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Http;
 using MeshClient.Routing;
 

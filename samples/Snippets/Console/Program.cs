@@ -1,6 +1,5 @@
 // dotnet add package MeshClient; dotnet add package Microsoft.Extensions.Logging.Console
 using MeshClient;
-using MeshClient.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 using var loggerFactory = LoggerFactory.Create(logging => logging.AddConsole());

@@ -1,3 +1,4 @@
+using MeshClient;
 using MeshClient.DependencyInjection;
 using MeshClient.Diagnostics;
 using MeshClient.Grpc;

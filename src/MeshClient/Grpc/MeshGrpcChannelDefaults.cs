@@ -1,7 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
-using MeshClient.DependencyInjection;
 using MeshClient.Resilience;
 
 namespace MeshClient.Grpc;

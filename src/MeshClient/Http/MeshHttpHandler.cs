@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using MeshClient.DependencyInjection;
 using MeshClient.Diagnostics;
 using MeshClient.LoadBalancing;
 using MeshClient.Resilience;
@@ -51,7 +50,9 @@ public static class MeshHttpHandler
         IMeterFactory? meterFactory = null)
     {
         ArgumentNullException.ThrowIfNull(router);
-        var settings = MeshHttpSettings.FromOptions(options ?? new MeshOptions());
+        options ??= new MeshOptions();
+        MeshOptionsValidator.ThrowIfInvalid(options, nameof(options));
+        var settings = MeshHttpSettings.FromOptions(options);
         if (settings.Mode == MeshMode.Sidecar)
         {
             throw new ArgumentException("Mesh:Mode is Sidecar: use MeshHttpHandler.CreateSidecar, which needs no router.", nameof(options));
@@ -80,6 +81,7 @@ public static class MeshHttpHandler
     public static DelegatingHandler CreateSidecar(MeshOptions? options = null, HttpMessageHandler? innerHandler = null, ILoggerFactory? loggerFactory = null)
     {
         options ??= new MeshOptions { Mode = MeshMode.Sidecar };
+        MeshOptionsValidator.ThrowIfInvalid(options, nameof(options));
         var settings = MeshHttpSettings.FromOptions(options);
         var handler = new SidecarRoutingHandler(settings, loggerFactory?.CreateLogger<SidecarRoutingHandler>())
         {

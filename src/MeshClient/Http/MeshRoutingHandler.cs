@@ -170,7 +170,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
 
     private Task<HttpResponseMessage> SendUnknownHost(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
     {
-        if (_settings.UnknownHost == DependencyInjection.UnknownHostBehavior.Fail)
+        if (_settings.UnknownHost == UnknownHostBehavior.Fail)
         {
             LogUnknownHostRejected(_logger, uri.Authority);
             return Task.FromException<HttpResponseMessage>(new MeshRoutingException(

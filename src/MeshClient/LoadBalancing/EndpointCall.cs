@@ -5,7 +5,7 @@ namespace MeshClient.LoadBalancing;
 /// when the call ends: it feeds the in-flight counts (LeastRequest), response times (WeightedResponse) and
 /// successive failures (SessionStickiness).
 /// </summary>
-public readonly struct EndpointCall
+internal readonly struct EndpointCall
 {
     private readonly EndpointStatistics? _statistics;
     private readonly TimeProvider? _time;

@@ -8,7 +8,7 @@ namespace MeshClient.Registry;
 /// <c>outbound|9080|v1|reviews.default.svc.cluster.local</c> is service <c>reviews</c> in namespace
 /// <c>default</c>, port 9080, subset <c>v1</c>.
 /// </summary>
-public sealed record IstioClusterName
+internal sealed record IstioClusterName
 {
     private IstioClusterName(string direction, int port, string subset, string host, string service, string? @namespace)
     {

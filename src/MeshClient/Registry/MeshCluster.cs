@@ -33,7 +33,7 @@ public sealed class MeshCluster
     public string Name { get; }
 
     /// <summary>The parts of the name when it is Istio-shaped (<c>direction|port|subset|fqdn</c>); otherwise <see langword="null"/>.</summary>
-    public IstioClusterName? IstioName { get; }
+    internal IstioClusterName? IstioName { get; }
 
     /// <summary>All endpoints, routable or not.</summary>
     public ImmutableArray<MeshEndpoint> Endpoints { get; }

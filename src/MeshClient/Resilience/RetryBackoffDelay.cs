@@ -1,4 +1,3 @@
-using MeshClient.DependencyInjection;
 using MeshClient.LoadBalancing;
 
 namespace MeshClient.Resilience;

@@ -1,7 +1,7 @@
 namespace MeshClient.Routing;
 
 /// <summary>Headers held in a dictionary, for tools and tests. Names are looked up as the dictionary compares them.</summary>
-public readonly struct DictionaryRouteHeaders : IRouteHeaders
+internal readonly struct DictionaryRouteHeaders : IRouteHeaders
 {
     private readonly IReadOnlyDictionary<string, string>? _headers;
 

@@ -199,7 +199,7 @@ public sealed class MeshRouter
     /// </summary>
     /// <param name="decision">The decision whose endpoint is called.</param>
     /// <returns>The call to complete.</returns>
-    public EndpointCall BeginCall(in RouteDecision decision) =>
+    internal EndpointCall BeginCall(in RouteDecision decision) =>
         decision.Candidate is { } candidate ? new EndpointCall(candidate.Statistics, _context.Settings.Time) : default;
 
     private RouterState CurrentState()

@@ -7,7 +7,7 @@ namespace MeshClient.Xds;
 /// Options of the xDS (ADS) client: the API version, how the client identifies itself to Pilot (the Istio node
 /// identity), and its timing (does-not-exist timeout, reconnect backoff). The Pilot address belongs to the transport.
 /// </summary>
-public sealed class XdsClientOptions
+internal sealed class XdsClientOptions
 {
     /// <summary>The default of <see cref="ClusterId"/>.</summary>
     public const string DefaultClusterId = "Kubernetes";

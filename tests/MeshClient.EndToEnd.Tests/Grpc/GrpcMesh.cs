@@ -1,4 +1,4 @@
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.EndToEnd.Tests.Http;
 using MeshClient.EndToEnd.Tests.Xds;
 using MeshClient.Registry;

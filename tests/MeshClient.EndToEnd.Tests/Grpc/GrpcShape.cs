@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.ClientFactory;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.EndToEnd.Tests.Grpc.Proto;
 using MeshClient.Http;
 using Microsoft.Extensions.DependencyInjection;

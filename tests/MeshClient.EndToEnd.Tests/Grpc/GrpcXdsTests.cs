@@ -1,5 +1,5 @@
 using Grpc.Core;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.EndToEnd.Tests.Grpc.Proto;
 using Xunit.Abstractions;
 

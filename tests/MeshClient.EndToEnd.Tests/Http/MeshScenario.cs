@@ -1,5 +1,6 @@
+#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using System.Text;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.EndToEnd.Tests.Xds;
 using MeshClient.Registry;
 using MeshClient.Testing;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.EndToEnd.Tests.Xds;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,8 +64,8 @@ public sealed class SidecarModeTests(ITestOutputHelper output)
     [InlineData("", false, "is empty")]
     [InlineData("   ", false, "is empty")]
     [InlineData("", true, "is empty")]
-    [InlineData(":http", false, "after ':' it needs a port from 1 to 65535")]
-    [InlineData(":70000", true, "after ':' it needs a port from 1 to 65535")]
+    [InlineData(":http", false, "Mesh:Sidecar:CallAddress: ':http' needs a port from 1 to 65535 after ':'.")]
+    [InlineData(":70000", true, "Mesh:Sidecar:CallAddress: ':70000' needs a port from 1 to 65535 after ':'.")]
     public async Task A_bad_call_address_fails_start_up_naming_Mesh_Sidecar_CallAddress(string address, bool fromConfiguration, string reason)
     {
         var builder = TestHost.CreateBuilder(new TestOutputLoggerProvider(output), AppContext.BaseDirectory);

@@ -1,3 +1,4 @@
+#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using Xunit.Abstractions;
 using System.Net.Sockets;
 using System.Text;

@@ -1,6 +1,7 @@
+#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using System.Net;
 using System.Net.Sockets;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 using MeshClient.Routing;
@@ -107,7 +108,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
-        Assert.Contains("Mesh:Sidecar:CallAddress is ':99999': after ':' it needs a port from 1 to 65535.", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Mesh:Sidecar:CallAddress: ':99999' needs a port from 1 to 65535 after ':'.", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -50,7 +50,7 @@ public sealed class SynchronousDisposeTests
     public void A_service_provider_that_never_started_disposes_synchronously()
     {
         var services = new ServiceCollection();
-        services.AddMeshDiscovery(o => o.Mode = MeshClient.DependencyInjection.MeshMode.Sidecar);
+        services.AddMeshDiscovery(o => o.Mode = MeshClient.MeshMode.Sidecar);
         using var sp = services.BuildServiceProvider();
         _ = sp.GetServices<IHostedService>().ToList();
         Assert.NotNull(sp.GetRequiredService<MeshRegistry>());

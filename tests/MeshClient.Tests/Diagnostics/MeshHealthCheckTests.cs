@@ -1,6 +1,6 @@
 using MeshClient.Diagnostics;
 using MeshClient.Registry;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Configuration;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Grpc;
 using MeshClient.Resilience;
 

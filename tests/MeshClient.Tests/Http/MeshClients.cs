@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Http;
 using MeshClient.Routing;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
+#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using System.Net;
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Routing;
 using MeshClient.Testing;
 using MeshClient.Tests.Routing;

@@ -1,4 +1,4 @@
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Http;
 using MeshClient.Registry;
 using MeshClient.Routing;
@@ -62,11 +62,11 @@ public sealed class SidecarRoutingHandlerTests
     }
 
     [Theory]
-    [InlineData("", "Mesh:Sidecar:CallAddress is empty")]
-    [InlineData("   ", "Mesh:Sidecar:CallAddress is empty")]
+    [InlineData("", "Mesh:Sidecar:CallAddress: is empty")]
+    [InlineData("   ", "Mesh:Sidecar:CallAddress: is empty")]
     [InlineData(":abc", "needs a port from 1 to 65535")]
     [InlineData(":70000", "needs a port from 1 to 65535")]
-    [InlineData("host:port/path", "must be 'host' or 'host:port'")]
+    [InlineData("host:port/path", "Mesh:Sidecar:CallAddress: 'host:port/path' is not 'host' or 'host:port'.")]
     public void Bad_call_address_is_a_clear_error_at_creation(string callAddress, string expected)
     {
         var options = new MeshOptions { Mode = MeshMode.Sidecar, Sidecar = { CallAddress = callAddress } };

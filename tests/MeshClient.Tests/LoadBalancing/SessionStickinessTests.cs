@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 using MeshClient.Routing;
@@ -9,7 +10,7 @@ namespace MeshClient.Tests.LoadBalancing;
 /// <summary>SessionStickiness through the router: header and cookie keys, health, failures, timeout.</summary>
 public sealed class SessionStickinessTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly MeshRegistry _registry = new(new RegistrySnapshot(1, [
         MeshFixtures.Cluster(MeshFixtures.ReviewsHost, string.Empty, MeshFixtures.Endpoint("10.4.0.1"), MeshFixtures.Endpoint("10.4.0.2"), MeshFixtures.Endpoint("10.4.0.3")),
     ]));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MeshClient.LoadBalancing;
 using MeshClient.Testing;
 using MeshClient.Tests.Routing;
@@ -6,7 +7,7 @@ namespace MeshClient.Tests.LoadBalancing;
 
 public sealed class WeightedResponseSelectorTests
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     private LoadBalancingSettings Settings(int seed) =>
         new(new SeededRandomSource(seed), _time, TimeSpan.FromSeconds(30), 5, TimeSpan.FromSeconds(10));

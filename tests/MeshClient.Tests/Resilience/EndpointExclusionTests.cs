@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MeshClient.Http;
 using MeshClient.Registry;
 using MeshClient.Resilience;
@@ -11,7 +12,7 @@ namespace MeshClient.Tests.Resilience;
 public sealed class EndpointExclusionTests
 {
     private static readonly RouteRequest Request = new("targetService");
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
 
     [Fact]
     public void Ejected_endpoint_is_skipped_and_its_share_spreads_evenly_over_the_others()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 using MeshClient.Resilience;
@@ -8,7 +9,7 @@ namespace MeshClient.Tests.Resilience;
 public sealed class OutlierDetectorTests
 {
     private static readonly OutlierDetectionSettings Settings = new(3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(100), 50);
-    private readonly ManualTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new();
     private readonly MeshEndpoint _a = new("10.0.0.1", 9080);
     private readonly MeshEndpoint _b = new("10.0.0.2", 9080);
     private readonly MeshEndpoint _c = new("10.0.0.3", 9080);

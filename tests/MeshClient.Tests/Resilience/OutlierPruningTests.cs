@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MeshClient.Registry;
 using MeshClient.Resilience;
 using MeshClient.Tests.Routing;
@@ -12,7 +13,7 @@ public sealed class OutlierPruningTests
     [Fact]
     public async Task Records_of_departed_endpoints_and_detectors_of_departed_services_are_pruned_after_a_registry_change()
     {
-        var time = new Testing.ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var registry = new MeshRegistry(Snapshot(reviewsPods: 3, withOther: true));
         var outliers = new ServiceOutlierDetectors(new OutlierDetectionSettings(5, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(300), 50), time);
         var reviews = Service(registry, MeshFixtures.ReviewsHost);

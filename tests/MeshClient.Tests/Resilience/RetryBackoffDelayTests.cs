@@ -1,4 +1,4 @@
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.LoadBalancing;
 using MeshClient.Resilience;
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using MeshClient.Http;
 using MeshClient.Registry;
 using MeshClient.Resilience;
@@ -50,7 +51,7 @@ public sealed class PriorityLevelsTests
     [Fact]
     public void Every_priority_0_endpoint_ejected_sends_calls_to_priority_1_and_back_when_the_ejection_ends()
     {
-        var time = new Testing.ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var endpoints = (MeshEndpoint[])[.. Level(0, 2), .. Level(1, 2)];
         var router = new MeshRouter(new MeshRegistry(new RegistrySnapshot(1, [Cluster(endpoints)])), timeProvider: time);
         var outliers = new ServiceOutlierDetectors(new OutlierDetectionSettings(1, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(300), 100), time);

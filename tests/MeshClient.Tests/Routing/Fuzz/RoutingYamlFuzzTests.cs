@@ -1,3 +1,4 @@
+#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): this fuzz test depends on its timer semantics; FakeTimeProvider made 2 cases fail, not yet investigated.
 using System.Text.RegularExpressions;
 using MeshClient.Routing;
 using MeshClient.Testing;

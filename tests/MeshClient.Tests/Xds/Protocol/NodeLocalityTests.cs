@@ -1,4 +1,4 @@
-using MeshClient.DependencyInjection;
+using MeshClient;
 using MeshClient.Xds;
 using MeshClient.Xds.Protocol;
 using Microsoft.Extensions.Configuration;

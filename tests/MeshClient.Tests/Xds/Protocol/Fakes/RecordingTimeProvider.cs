@@ -1,3 +1,4 @@
+#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): this recorder wraps it; moving the Xds tests to FakeTimeProvider is left for later.
 using System.Threading.Channels;
 using MeshClient.Testing;
 

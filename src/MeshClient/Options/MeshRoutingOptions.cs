@@ -1,7 +1,7 @@
 using MeshClient.LoadBalancing;
 using MeshClient.Routing;
 
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>Route rules, DestinationRules and how calls are balanced.</summary>
 public sealed class MeshRoutingOptions

@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>
 /// The options of MeshClient, bound from a configuration section (by convention <c>Mesh</c>) and validated at start.

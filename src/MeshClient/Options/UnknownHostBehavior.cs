@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>What happens to a call whose host the mesh does not know.</summary>
 public enum UnknownHostBehavior

@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>
 /// The node identity sent to Pilot, <c>sidecar~IP~POD.NAMESPACE~NAMESPACE.svc.cluster.local</c>. Each value

@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>How MeshClient finds the endpoints of a call.</summary>
 public enum MeshMode

@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>
 /// Retries with go-chassis's knobs (<c>cse.loadbalance.retryEnabled</c>, <c>retryOnSame</c>, <c>retryOnNext</c>,

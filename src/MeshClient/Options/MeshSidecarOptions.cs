@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>Sidecar mode: where calls go when the Envoy sidecar balances (go-micro's <c>client_call_address</c>).</summary>
 public sealed class MeshSidecarOptions

@@ -1,22 +1,39 @@
 using System.Globalization;
 using System.Net;
-using MeshClient.Http;
 using MeshClient.Resilience;
 using Microsoft.Extensions.Options;
 
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>
-/// Validates <see cref="MeshOptions"/> at start. Each failure names the configuration key (<c>Mesh:Pilot:Address</c>)
-/// and the reason, so a bad value fails start-up with a message the user can act on.
+/// Validates <see cref="MeshOptions"/>: the one place options are checked, for <c>AddMeshDiscovery</c> (at start-up)
+/// and for the console path (<see cref="MeshDiscovery.StartAsync"/>, <see cref="Http.MeshHttpHandler"/>'s factories).
+/// Each failure names the configuration key and the reason (<c>Mesh:Pilot:Address: ...</c>), so a bad value fails with
+/// a message the user can act on; the settings types that read the options only map them.
 /// </summary>
 internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
 {
+    /// <summary>The longest <see cref="MeshOptions.Timeout"/> a <see cref="CancellationTokenSource"/> takes.</summary>
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
+
     private readonly string _section;
 
     public MeshOptionsValidator(string section)
     {
         _section = string.IsNullOrEmpty(section) ? "Mesh" : section;
+    }
+
+    /// <summary>Throws when <paramref name="options"/> are invalid (the console path).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="paramName">The caller's parameter, named by the exception.</param>
+    /// <exception cref="ArgumentException">One or more options are invalid; the message holds each failure, separated by '; '.</exception>
+    public static void ThrowIfInvalid(MeshOptions options, string paramName)
+    {
+        var result = new MeshOptionsValidator("Mesh").Validate(null, options);
+        if (result.Failed)
+        {
+            throw new ArgumentException(result.FailureMessage, paramName);
+        }
     }
 
     public ValidateOptionsResult Validate(string? name, MeshOptions options)
@@ -45,9 +62,14 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         {
             ValidatePilot(errors, options);
         }
-        else if (options.Sidecar.CallAddress is { } call && string.IsNullOrWhiteSpace(call))
+        else if (options.Sidecar.CallAddress is { } call)
         {
-            Fail(errors, "Sidecar:CallAddress", "is empty: give ':PORT' or a fixed 'host:port', or leave it unset");
+            ValidateCallAddress(errors, call);
+        }
+
+        if (!Enum.IsDefined(options.Routing.UnknownHost))
+        {
+            Fail(errors, "Routing:UnknownHost", $"'{options.Routing.UnknownHost}' is not PassThrough or Fail");
         }
 
         foreach (var file in options.Routing.DestinationRuleFiles)
@@ -76,19 +98,9 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         {
             Fail(errors, "Timeout", $"is {Format(timeout)}; it must be positive, or unset for no timeout");
         }
-
-        if (errors.Count == 0)
+        else if (options.Timeout > MaxTimeout)
         {
-            // What the HTTP handlers read is checked by the same code that reads it (the sidecar address's form).
-            try
-            {
-                MeshHttpSettings.FromOptions(options);
-            }
-            catch (ArgumentException ex)
-            {
-                var message = ex.ParamName is null ? ex.Message : ex.Message.Replace($" (Parameter '{ex.ParamName}')", string.Empty, StringComparison.Ordinal);
-                errors.Add(message.StartsWith("Mesh:", StringComparison.Ordinal) ? _section + message[4..] : message);
-            }
+            Fail(errors, "Timeout", $"is {Format(options.Timeout.Value)}; it must be at most {Format(MaxTimeout)}, or unset for no timeout");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
@@ -192,6 +204,29 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         if (outlier.MaxEjectionPercent is < 0 or > 100)
         {
             Fail(errors, "OutlierDetection:MaxEjectionPercent", $"is {outlier.MaxEjectionPercent}; it must be from 0 to 100");
+        }
+    }
+
+    private void ValidateCallAddress(List<string> errors, string address)
+    {
+        const string Key = "Sidecar:CallAddress";
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            Fail(errors, Key, "is empty: give ':PORT' (joined to the service name), a fixed 'host:port', or leave it unset to use ':' plus each request's port");
+            return;
+        }
+
+        var trimmed = address.Trim();
+        if (trimmed.StartsWith(':'))
+        {
+            if (!int.TryParse(trimmed.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            {
+                Fail(errors, Key, $"'{address}' needs a port from 1 to 65535 after ':'");
+            }
+        }
+        else if (!Uri.TryCreate("http://" + trimmed, UriKind.Absolute, out var parsed) || parsed.PathAndQuery != "/" || !string.IsNullOrEmpty(parsed.UserInfo))
+        {
+            Fail(errors, Key, $"'{address}' is not 'host' or 'host:port'");
         }
     }
 

@@ -1,6 +1,6 @@
 using MeshClient.Xds;
 
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>The connection to Pilot / istiod.</summary>
 public sealed class MeshPilotOptions

@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>The delay between retries (go-chassis <c>backoff.kind</c>).</summary>
 public enum MeshRetryBackoff

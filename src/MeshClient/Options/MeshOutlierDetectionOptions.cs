@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>
 /// Passive outlier ejection, as Envoy does it: an endpoint with <see cref="ConsecutiveFailures"/> connection failures

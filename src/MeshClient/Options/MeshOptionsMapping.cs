@@ -1,7 +1,7 @@
 using MeshClient.Routing;
 using MeshClient.Xds;
 
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>Maps the public <see cref="MeshOptions"/> onto the options of each component.</summary>
 internal static class MeshOptionsMapping

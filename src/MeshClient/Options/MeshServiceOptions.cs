@@ -1,4 +1,4 @@
-namespace MeshClient.DependencyInjection;
+namespace MeshClient;
 
 /// <summary>The app's own identity in the mesh.</summary>
 public sealed class MeshServiceOptions
