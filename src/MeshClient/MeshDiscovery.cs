@@ -44,7 +44,7 @@ public sealed class MeshDiscovery : IAsyncDisposable, IDisposable
         _routing = new MeshRoutingRuntime(options, Registry, time, loggerFactory);
         _metrics = new MeshMetrics(Registry, meterFactory);
         _http = new MeshHttpRuntime(options, () => _routing, _metrics, time, loggerFactory);
-        _grpc = new MeshGrpcRuntime(_http.Router, _http.Settings, _http.Outliers, _metrics, loggerFactory);
+        _grpc = _http.CreateGrpcRuntime();
         _discovery = new MeshDiscoveryHostedService(options, Registry, _routing, time, loggerFactory, _metrics);
     }
 

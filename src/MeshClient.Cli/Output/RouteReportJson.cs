@@ -49,12 +49,13 @@ internal static class RouteReportJson
 
             json.WriteEndArray();
             json.WriteStartArray("endpoints");
+            var hasPriorities = distribution.HasPriorities;
             foreach (var endpoint in distribution.Endpoints)
             {
                 json.WriteStartObject();
                 json.WriteString("address", endpoint.Address);
                 json.WriteNumber("port", endpoint.Port);
-                if (distribution.HasPriorities)
+                if (hasPriorities)
                 {
                     json.WriteNumber("priority", endpoint.Priority);
                 }

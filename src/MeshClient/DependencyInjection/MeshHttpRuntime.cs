@@ -1,4 +1,5 @@
 using MeshClient.Diagnostics;
+using MeshClient.Grpc;
 using MeshClient.Http;
 using MeshClient.Resilience;
 using MeshClient.Routing;
@@ -34,6 +35,9 @@ internal sealed class MeshHttpRuntime
 
     /// <summary>The router of Pilot mode; <see langword="null"/> in Sidecar mode.</summary>
     public MeshRouter? Router => _routing?.Router;
+
+    /// <summary>The parts of <c>xds:///</c> channels, sharing this runtime's router, settings, ejection state, metrics and logging.</summary>
+    public MeshGrpcRuntime CreateGrpcRuntime() => new(Router, Settings, Outliers, _metrics, _loggerFactory);
 
     /// <summary>Creates one handler for the HttpClient factory, which sets its inner handler.</summary>
     public DelegatingHandler CreateHandler() =>

@@ -103,11 +103,7 @@ public static class MeshServiceCollectionExtensions
             sp.GetRequiredService<MeshMetrics>(),
             sp.GetRequiredService<TimeProvider>(),
             LoggerFactoryOf(sp)));
-        services.TryAddSingleton(sp =>
-        {
-            var http = sp.GetRequiredService<MeshHttpRuntime>();
-            return new MeshGrpcRuntime(http.Router, http.Settings, http.Outliers, sp.GetRequiredService<MeshMetrics>(), LoggerFactoryOf(sp));
-        });
+        services.TryAddSingleton(sp => sp.GetRequiredService<MeshHttpRuntime>().CreateGrpcRuntime());
         services.AddSingleton<ResolverFactory>(sp => new MeshXdsResolverFactory(sp.GetRequiredService<MeshGrpcRuntime>()));
         services.AddSingleton<LoadBalancerFactory>(sp => new MeshLoadBalancerFactory(sp.GetRequiredService<MeshGrpcRuntime>()));
         services.AddSingleton<IPostConfigureOptions<GrpcClientFactoryOptions>, MeshXdsClientOptions>();

@@ -132,8 +132,7 @@ internal sealed partial class MeshXdsResolver : Resolver
 
         var addresses = new List<BalancerAddress>();
         var seen = new HashSet<(string, int)>();
-        IEnumerable<MeshCluster> clusters = service.AllEndpoints is { } all ? [all] : service.Subsets.Values;
-        foreach (var cluster in clusters)
+        foreach (var cluster in service.EndpointClusters)
         {
             foreach (var endpoint in cluster.Endpoints)
             {

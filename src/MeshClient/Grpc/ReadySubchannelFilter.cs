@@ -18,6 +18,9 @@ internal readonly struct ReadySubchannelFilter : IEndpointFilter
         _outliers = outliers;
     }
 
+    /// <summary>Always: an endpoint may not be connected yet (implemented here so the struct is not boxed per pick).</summary>
+    public bool MayExclude(MeshService service) => true;
+
     public bool Excludes(MeshService service, MeshEndpoint endpoint) =>
         !_ready.ContainsKey(new EndpointAddress(endpoint.Address, endpoint.Port))
         || (_outliers is not null && _outliers.IsEjected(service, endpoint));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MeshClient.Registry;
 
 namespace MeshClient.LoadBalancing;
 
@@ -8,7 +9,7 @@ namespace MeshClient.LoadBalancing;
 /// </summary>
 internal sealed class BalancerStateStore
 {
-    private readonly ConcurrentDictionary<(string Host, int Port), ServiceBalancerState> _services = new(HostPortComparer.Instance);
+    private readonly ConcurrentDictionary<ServiceKey, ServiceBalancerState> _services = new(ServiceKeyComparer.Instance);
     private readonly IRandomSource _random;
     private readonly int? _start;
 
@@ -22,28 +23,22 @@ internal sealed class BalancerStateStore
 
     public int Count => _services.Count;
 
+    /// <summary>The number of service ports whose session table has been created.</summary>
+    public int SessionTableCount => _services.Values.Count(state => state.HasSessions);
+
     public ServiceBalancerState Get(string host, int port) =>
-        _services.GetOrAdd((host, port), static (_, owner) => new ServiceBalancerState(owner._random, owner._start), this);
+        _services.GetOrAdd(new ServiceKey(host, port), static (_, owner) => new ServiceBalancerState(owner._random, owner._start), this);
 
     /// <summary>Forgets the services for which <paramref name="isPresent"/> is false (they left the registry).</summary>
     public void Retain(Func<string, int, bool> isPresent)
     {
-        foreach (var (host, port) in _services.Keys)
+        foreach (var key in _services.Keys)
         {
-            if (!isPresent(host, port))
+            if (!isPresent(key.Name, key.Port))
             {
-                _services.TryRemove((host, port), out _);
+                _services.TryRemove(key, out _);
             }
         }
     }
 
-    private sealed class HostPortComparer : IEqualityComparer<(string Host, int Port)>
-    {
-        public static HostPortComparer Instance { get; } = new();
-
-        public bool Equals((string Host, int Port) x, (string Host, int Port) y) =>
-            x.Port == y.Port && string.Equals(x.Host, y.Host, StringComparison.OrdinalIgnoreCase);
-
-        public int GetHashCode((string Host, int Port) obj) => HashCode.Combine(StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Host), obj.Port);
-    }
 }

@@ -5,7 +5,8 @@ namespace MeshClient.LoadBalancing;
 /// <summary>
 /// The rotation positions of one service port that live across snapshots: one cursor per round-robin pool (by tag
 /// set) and one per weighted rule (by the rule and its weights, so a changed rule starts fresh). A rebuild of the
-/// service's routes takes the cursors it needs and forgets the others.
+/// service's routes takes the cursors it needs and forgets the others. The session table of SessionStickiness lives
+/// here too, so sessions outlive every swap and leave with the service.
 /// </summary>
 internal sealed class ServiceBalancerState
 {
@@ -13,6 +14,7 @@ internal sealed class ServiceBalancerState
     private readonly ConcurrentDictionary<string, SequenceCursor> _rules = new(StringComparer.Ordinal);
     private readonly IRandomSource _random;
     private readonly int? _start;
+    private SessionTable? _sessions;
 
     public ServiceBalancerState(IRandomSource random, int? start)
     {
@@ -20,7 +22,11 @@ internal sealed class ServiceBalancerState
         _start = start;
     }
 
-    public int CursorCount => _pools.Count + _rules.Count;
+    /// <summary>Whether <see cref="Sessions"/> has been created.</summary>
+    public bool HasSessions => Volatile.Read(ref _sessions) is not null;
+
+    /// <summary>The service port's session table (SessionStickiness), created at first use.</summary>
+    public SessionTable Sessions => LazyInitializer.EnsureInitialized(ref _sessions);
 
     /// <summary>The cursor of a round-robin pool; a new one starts at a random position, so processes do not move in lockstep.</summary>
     public SequenceCursor RoundRobinCursor(string poolKey) =>

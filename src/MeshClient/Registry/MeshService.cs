@@ -35,4 +35,7 @@ public sealed class MeshService
 
     /// <summary>The subset clusters by subset name.</summary>
     public IReadOnlyDictionary<string, MeshCluster> Subsets { get; }
+
+    /// <summary>The clusters that hold the service's endpoints: the all-endpoints cluster, else each subset.</summary>
+    internal IEnumerable<MeshCluster> EndpointClusters => AllEndpoints is { } all ? [all] : Subsets.Values;
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
-using MeshClient.Routing;
 
 namespace MeshClient.Resilience;
 
@@ -106,7 +105,7 @@ internal sealed class ServiceOutlierDetectors
             }
 
             var present = new HashSet<EndpointAddress>(EndpointAddressComparer.Instance);
-            foreach (var cluster in service.AllEndpoints is { } all ? [all] : service.Subsets.Values)
+            foreach (var cluster in service.EndpointClusters)
             {
                 foreach (var endpoint in cluster.Endpoints)
                 {

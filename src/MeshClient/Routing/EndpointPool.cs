@@ -56,12 +56,6 @@ internal sealed class EndpointPool
     /// <summary>Whether any endpoint carrying the tags is routable.</summary>
     public bool HasEndpoints => _firstRoutable >= 0;
 
-    /// <summary>The priority levels that have endpoints carrying the tags, highest priority (lowest number) first.</summary>
-    public IReadOnlyList<PriorityLevel> Levels => _levels;
-
-    /// <summary>Each level's share of calls in percent when every routable endpoint is healthy.</summary>
-    public IReadOnlyList<int> Loads => _staticLoads;
-
     public RouteFailure FailureWhenEmpty { get; }
 
     /// <summary>

@@ -14,7 +14,6 @@ namespace MeshClient.Routing;
 internal sealed class RouterContext
 {
     private readonly ConcurrentDictionary<EndpointAddress, EndpointStatistics> _statistics = new();
-    private readonly ConcurrentDictionary<string, SessionTable> _sessions = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<ServiceKey, ServiceRoutes> _routes = new(ServiceKeyComparer.Instance);
     private RegistrySnapshot? _pendingPrune;
     private int _pruning;
@@ -44,7 +43,7 @@ internal sealed class RouterContext
     /// <summary>The number of service routes kept across snapshots.</summary>
     public int RoutesCount => _routes.Count;
 
-    public int SessionTableCount => _sessions.Count;
+    public int SessionTableCount => Balancers.SessionTableCount;
 
     /// <summary>Completes when the prune requested last has run.</summary>
     public Task Pruned => Volatile.Read(ref _pruned);
@@ -68,8 +67,6 @@ internal sealed class RouterContext
     public EndpointStatistics GetStatistics(MeshEndpoint endpoint) =>
         _statistics.GetOrAdd(new EndpointAddress(endpoint.Address, endpoint.Port), static (address, window) => new EndpointStatistics(address, window), Settings.ResponseTimeWindowTicks);
 
-    public SessionTable GetSessions(MeshService service) =>
-        _sessions.GetOrAdd(service.Host + ":" + service.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), static _ => new SessionTable());
 
     /// <summary>
     /// The routes of a service port in <paramref name="snapshot"/>: the ones built for an earlier snapshot when the
@@ -146,16 +143,6 @@ internal sealed class RouterContext
             if (routes.Service is not { } service || !IsPresent(service.Host, service.Port))
             {
                 _routes.TryRemove(key, out _);
-            }
-        }
-
-        foreach (var key in _sessions.Keys)
-        {
-            var colon = key.LastIndexOf(':');
-            if (!int.TryParse(key.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
-                || !IsPresent(key[..colon], port))
-            {
-                _sessions.TryRemove(key, out _);
             }
         }
     }

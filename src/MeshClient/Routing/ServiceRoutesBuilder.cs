@@ -22,6 +22,7 @@ internal sealed class ServiceRoutesBuilder
     private readonly Dictionary<string, EndpointPool> _pools = new(StringComparer.Ordinal);
     private readonly LoadBalancingStrategy? _configuredStrategy;
     private readonly ServiceBalancerState _balancer;
+    private readonly bool _useLocalityWeights;
     private readonly HashSet<string> _ruleKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _cursorKeys = new(StringComparer.Ordinal);
 
@@ -30,6 +31,7 @@ internal sealed class ServiceRoutesBuilder
         _context = context;
         _service = service;
         _balancer = context.Balancers.Get(service.Host, service.Port);
+        _useLocalityWeights = service.AllEndpoints?.LocalityWeighted ?? service.Subsets.Values.Any(c => c.LocalityWeighted);
         _destinationRule = destinationRules.Find(service);
         _all = MergeEndpoints();
         _routable = [.. _all.Where(c => c.Endpoint.IsRoutable)];
@@ -175,8 +177,7 @@ internal sealed class ServiceRoutesBuilder
 
         var subset = FindSubset(tags);
         var strategy = _configuredStrategy ?? subset?.Strategy ?? _destinationRule?.Strategy ?? _context.DefaultStrategy;
-        var sessions = strategy == LoadBalancingStrategy.SessionStickiness ? _context.GetSessions(_service) : null;
-        var useLocalityWeights = _service.AllEndpoints?.LocalityWeighted ?? _service.Subsets.Values.Any(c => c.LocalityWeighted);
+        var sessions = strategy == LoadBalancingStrategy.SessionStickiness ? _balancer.Sessions : null;
 
         // Priority levels, highest first; a level counts every endpoint carrying the tags for its health, and picks
         // among the routable ones.
@@ -191,7 +192,7 @@ internal sealed class ServiceRoutesBuilder
                 _cursorKeys.Add(cursorKey);
                 var selector = routable.Length == 0
                     ? null
-                    : EndpointSelector.Create(strategy, routable, _context.Settings, sessions, _balancer.RoundRobinCursor(cursorKey), useLocalityWeights);
+                    : EndpointSelector.Create(strategy, routable, _context.Settings, sessions, _balancer.RoundRobinCursor(cursorKey), _useLocalityWeights);
                 return new PriorityLevel(level.Key, selector, level.Count());
             })
             .ToArray();

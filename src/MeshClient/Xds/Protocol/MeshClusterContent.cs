@@ -18,7 +18,7 @@ internal static class MeshClusterContent
 
         foreach (var cluster in next)
         {
-            if (!current.TryGetValue(cluster.Name, out var existing) || !Equal(existing, cluster))
+            if (!current.TryGetValue(cluster.Name, out var existing) || !ClusterContent.Equal(existing, cluster))
             {
                 return false;
             }
@@ -26,7 +26,4 @@ internal static class MeshClusterContent
 
         return true;
     }
-
-    /// <summary>Whether two clusters have the same name, policy, endpoint state and endpoints (in order).</summary>
-    public static bool Equal(MeshCluster a, MeshCluster b) => ClusterContent.Equal(a, b);
 }

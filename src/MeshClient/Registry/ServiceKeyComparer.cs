@@ -1,4 +1,4 @@
-namespace MeshClient.Routing;
+namespace MeshClient.Registry;
 
 /// <summary>Compares <see cref="ServiceKey"/>s with the name case-insensitive, as DNS names are.</summary>
 internal sealed class ServiceKeyComparer : IEqualityComparer<ServiceKey>
