@@ -1,16 +1,14 @@
 using MeshClient.Registry;
 using MeshClient.Xds;
-using MeshClient.Xds.Protocol;
-using MeshClient.Xds.Transport;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshClient.Cli.Commands;
 
 /// <summary>
-/// Reads what Pilot sends with the real ADS client over the real transport: connects, waits for the first complete
-/// CDS and EDS state (at most the request's timeout), listens the settle time more so later pushes are applied, and
-/// disconnects. The first error before a complete state (connection refused, stream rejected, NACK) ends the wait
-/// at once with that reason.
+/// Reads what Pilot sends through MeshClient's public API, as an app would: <see cref="MeshDiscovery.StartAsync"/>
+/// with the <see cref="MeshOptions"/> of <see cref="CreateMeshOptions"/> (the one place meshctl's options become
+/// MeshClient's), then waits on <see cref="MeshDiscovery.Registry"/> for the first complete CDS and EDS state (at most the
+/// request's timeout), listens the settle time more so later pushes are applied, and disconnects. The first error
+/// before a complete state (connection refused, stream rejected, NACK) ends the wait at once with that reason.
 /// </summary>
 internal sealed class PilotRegistrySource : IRegistrySource
 {
@@ -21,54 +19,74 @@ internal sealed class PilotRegistrySource : IRegistrySource
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// The MeshClient options that connect to Pilot as <paramref name="request"/> says: its address, xDS version and
+    /// namespace. Start-up does not wait (<see cref="MeshPilotOptions.InitialSyncTimeout"/> zero): meshctl waits itself,
+    /// so it can stop at the first error. A resource Pilot never sends is reported after half the timeout, so it cannot
+    /// hold the first state back past the command's own timeout.
+    /// </summary>
+    /// <param name="request">Where Pilot is and how long to listen.</param>
+    /// <returns>New options; the caller may complete them (TLS, node identity) before starting.</returns>
+    public static MeshOptions CreateMeshOptions(EndpointsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new MeshOptions
+        {
+            Namespace = request.Namespace,
+            Pilot =
+            {
+                Address = request.PilotAddress,
+                XdsVersion = (XdsVersion)(int)request.XdsVersion,
+                InitialSyncTimeout = TimeSpan.Zero,
+                ResourceTimeout = request.Timeout > TimeSpan.Zero ? request.Timeout / 2 : TimeSpan.FromSeconds(5),
+            },
+        };
+    }
+
     public async Task<RegistrySnapshot> LoadAsync(EndpointsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var registry = new MeshRegistry();
-        var options = new XdsClientOptions
-        {
-            Version = (XdsVersion)(int)request.XdsVersion,
-            PodNamespace = request.Namespace,
-
-            // A resource Pilot never sends must not hold the first state back past the command's own timeout.
-            ResourceDoesNotExistTimeout = request.Timeout > TimeSpan.Zero ? request.Timeout / 2 : TimeSpan.FromSeconds(5),
-        };
+        await using var mesh = await MeshDiscovery.StartAsync(CreateMeshOptions(request), timeProvider: _timeProvider, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        var registry = mesh.Registry;
 
         var failedBeforeSync = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        registry.StateChanged += (_, _) =>
+        void OnStateChanged(object? sender, EventArgs e)
         {
             if (!registry.HasSynced && registry.LastError is { } error)
             {
                 failedBeforeSync.TrySetResult(error);
             }
-        };
-
-        await using var transport = new HttpGrpcTransport(new GrpcTransportOptions
-        {
-            Address = request.Pilot,
-            ConnectTimeout = request.Timeout > TimeSpan.Zero ? request.Timeout : TimeSpan.FromSeconds(10),
-            TimeProvider = _timeProvider,
-        });
-        await using var client = new AdsClient(transport, options, registry, _timeProvider, NullLogger<AdsClient>.Instance);
-        client.Start();
-
-        using var timeout = new CancellationTokenSource(request.Timeout, _timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        var synced = registry.WaitForFirstSyncAsync(linked.Token);
-        var first = await Task.WhenAny(synced, failedBeforeSync.Task).ConfigureAwait(false);
-        if (first == failedBeforeSync.Task)
-        {
-            throw new RegistrySourceException($"cannot read the state of Pilot at {request.PilotAddress}: {await failedBeforeSync.Task.ConfigureAwait(false)}");
         }
 
+        registry.StateChanged += OnStateChanged;
         try
         {
-            await synced.ConfigureAwait(false);
+            // The stream started before the handler was attached: an error already recorded counts too.
+            OnStateChanged(registry, EventArgs.Empty);
+
+            using var timeout = new CancellationTokenSource(request.Timeout, _timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+            var synced = registry.WaitForFirstSyncAsync(linked.Token);
+            var first = await Task.WhenAny(synced, failedBeforeSync.Task).ConfigureAwait(false);
+            if (first == failedBeforeSync.Task)
+            {
+                throw new RegistrySourceException($"cannot read the state of Pilot at {request.PilotAddress}: {await failedBeforeSync.Task.ConfigureAwait(false)}");
+            }
+
+            try
+            {
+                await synced.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new RegistrySourceException(
+                    $"Pilot at {request.PilotAddress} sent no complete state within {request.Timeout.TotalSeconds:0.###} s ({registry.LastError ?? "no answer"}).");
+            }
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        finally
         {
-            throw new RegistrySourceException(
-                $"Pilot at {request.PilotAddress} sent no complete state within {request.Timeout.TotalSeconds:0.###} s ({registry.LastError ?? "no answer"}).");
+            registry.StateChanged -= OnStateChanged;
         }
 
         if (request.Settle > TimeSpan.Zero)

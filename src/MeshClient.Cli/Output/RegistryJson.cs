@@ -66,7 +66,7 @@ internal static class RegistryJson
 
     private static void WriteCluster(Utf8JsonWriter json, MeshCluster cluster)
     {
-        var istio = cluster.IstioName;
+        var istio = IstioClusterName.TryParse(cluster.Name, out var parsed) ? parsed : null;
         json.WriteStartObject();
         json.WriteString("name", cluster.Name);
         WriteStringOrNull(json, "direction", istio?.Direction);

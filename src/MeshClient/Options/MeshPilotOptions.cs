@@ -14,7 +14,10 @@ public sealed class MeshPilotOptions
     /// <summary>The xDS API version: <see cref="XdsVersion.V3"/> for istiod 1.8 and later (default), <see cref="XdsVersion.V2"/> for Pilot 1.0 to 1.7.</summary>
     public XdsVersion XdsVersion { get; set; } = XdsVersion.V3;
 
-    /// <summary>How long start-up waits for the first complete state before going on without it. Default 10 s.</summary>
+    /// <summary>
+    /// How long start-up waits for the first complete state before going on without it; zero starts without waiting
+    /// (then wait on <see cref="Registry.MeshRegistry.WaitForFirstSyncAsync"/> when you need the state). Default 10 s.
+    /// </summary>
     public TimeSpan InitialSyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a requested resource may take before it is reported as does-not-exist. Default 15 s.</summary>

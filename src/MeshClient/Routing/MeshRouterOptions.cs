@@ -40,7 +40,8 @@ public sealed class MeshRouterOptions
 
     /// <summary>
     /// Where every round-robin rotation starts; <see langword="null"/> (the default) for a random position per rotation
-    /// and process, so replicas do not move in lockstep. Tests that expect the first endpoint first set 0.
+    /// and process, so replicas do not move in lockstep. Set 0 for reproducible picks (tests, simulations such as
+    /// <c>meshctl route</c>): each rotation then starts at its first endpoint.
     /// </summary>
-    internal int? RoundRobinStart { get; set; }
+    public int? RoundRobinStart { get; set; }
 }

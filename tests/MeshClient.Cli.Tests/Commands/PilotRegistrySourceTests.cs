@@ -1,9 +1,9 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using MeshClient.Cli.Commands;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 
 namespace MeshClient.Cli.Tests.Commands;
 
@@ -59,7 +59,7 @@ public sealed class PilotRegistrySourceTests
     [Fact]
     public async Task Pilot_that_never_answers_times_out_with_exit_1()
     {
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         await using var pilot = await FakePilot.StartAsync();
         var gate = new TaskCompletionSource();
         pilot.ResponseGate = (_, ct) => gate.Task.WaitAsync(ct);
@@ -67,10 +67,10 @@ public sealed class PilotRegistrySourceTests
 
         var load = new PilotRegistrySource(time).LoadAsync(request, CancellationToken.None);
         await pilot.WaitForRequestAsync(_ => true, Bound);
-        while (!load.IsCompleted && time.ArmedTimerCount == 0)
-        {
-            await Task.WhenAny(load, WaitForTimer(time)).WaitAsync(Bound);
-        }
+
+        // The command's own 10 s timeout is armed (other timers of the client may be armed too): only then move the clock.
+        await Task.WhenAny(load, time.WaitForTimersAsync(due => due.Contains(TimeSpan.FromSeconds(10)))).WaitAsync(Bound);
+        Assert.False(load.IsCompleted, "the load ended before its timeout was armed");
 
         time.Advance(TimeSpan.FromSeconds(10));
         var error = await Assert.ThrowsAsync<RegistrySourceException>(() => load.WaitAsync(Bound));
@@ -78,11 +78,19 @@ public sealed class PilotRegistrySourceTests
         gate.SetResult();
     }
 
-    private static Task WaitForTimer(ManualTimeProvider time)
+    [Fact]
+    public void Mesh_options_carry_the_address_version_and_namespace_and_do_not_wait_at_start()
     {
-        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        time.TimerChanged += (_, _) => armed.TrySetResult();
-        return time.ArmedTimerCount > 0 ? Task.CompletedTask : armed.Task;
+        var request = new EndpointsRequest(new Uri("grpc://istiod.istio-system:15010"), XdsApiVersion.V2, "shop", TimeSpan.FromSeconds(8), TimeSpan.Zero);
+
+        var options = PilotRegistrySource.CreateMeshOptions(request);
+
+        Assert.Equal("grpc://istiod.istio-system:15010", options.Pilot.Address);
+        Assert.Equal(MeshClient.Xds.XdsVersion.V2, options.Pilot.XdsVersion);
+        Assert.Equal("shop", options.Namespace);
+        Assert.Equal(TimeSpan.Zero, options.Pilot.InitialSyncTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(4), options.Pilot.ResourceTimeout);
+        Assert.Equal(MeshMode.Pilot, options.Mode);
     }
 
     private static int ClosedPort()
