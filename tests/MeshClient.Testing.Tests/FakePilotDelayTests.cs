@@ -1,12 +1,12 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using MeshClient.Testing.Tests.Grpc;
+using MeshClient.Tests.Shared;
 
 namespace MeshClient.Testing.Tests;
 
-/// <summary>ResponseDelay runs on the options' TimeProvider, so a ManualTimeProvider releases responses without sleeping.</summary>
+/// <summary>ResponseDelay runs on the options' TimeProvider, so a SignalingTimeProvider releases responses without sleeping.</summary>
 public sealed class FakePilotDelayTests : FakePilotTestBase
 {
-    private readonly ManualTimeProvider _time = new();
+    private readonly SignalingTimeProvider _time = new();
 
     private protected override FakePilotOptions? Options => new() { TimeProvider = _time, ResponseDelay = TimeSpan.FromSeconds(5) };
 

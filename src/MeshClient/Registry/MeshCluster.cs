@@ -53,5 +53,5 @@ public sealed class MeshCluster
     /// <summary>Returns a copy with other endpoints.</summary>
     /// <param name="endpoints">The endpoints of the copy.</param>
     /// <returns>The copy, marked as having received its endpoints.</returns>
-    public MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true, LocalityWeighted);
+    internal MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true, LocalityWeighted);
 }

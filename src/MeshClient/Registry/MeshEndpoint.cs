@@ -74,7 +74,7 @@ public sealed class MeshEndpoint
     /// <summary>Returns a copy of this endpoint whose labels are <paramref name="labels"/>.</summary>
     /// <param name="labels">The labels of the copy.</param>
     /// <returns>The copy.</returns>
-    public MeshEndpoint WithLabels(IReadOnlyDictionary<string, string> labels) =>
+    internal MeshEndpoint WithLabels(IReadOnlyDictionary<string, string> labels) =>
         new(Address, Port, Health, Weight, Locality, LocalityWeight, Priority, labels);
 
     /// <summary>Whether <paramref name="other"/> has the same address and port.</summary>

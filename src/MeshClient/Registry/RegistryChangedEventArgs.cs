@@ -6,7 +6,7 @@ public sealed class RegistryChangedEventArgs : EventArgs
     /// <summary>Creates the event data.</summary>
     /// <param name="previous">The snapshot that was current before.</param>
     /// <param name="current">The snapshot now current.</param>
-    public RegistryChangedEventArgs(RegistrySnapshot previous, RegistrySnapshot current)
+    internal RegistryChangedEventArgs(RegistrySnapshot previous, RegistrySnapshot current)
     {
         Previous = previous;
         Current = current;

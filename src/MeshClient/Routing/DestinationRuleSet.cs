@@ -57,7 +57,7 @@ public sealed class DestinationRuleSet
     /// <param name="debounce">How long the file must stay unchanged before it is read (default 500 ms).</param>
     /// <returns>The watched file; dispose it to stop watching.</returns>
     /// <exception cref="MeshConfigurationException">The file cannot be read or parsed at first load.</exception>
-    public static RoutingConfigurationFile<DestinationRuleSet> Watch(
+    internal static RoutingConfigurationFile<DestinationRuleSet> Watch(
         string path,
         string defaultNamespace = "default",
         ILogger? logger = null,

@@ -6,7 +6,7 @@ namespace MeshClient.Routing;
 /// Reads the headers of an <see cref="HttpRequestMessage"/> through <see cref="HttpHeaders.NonValidated"/>, which
 /// returns the stored strings without parsing or allocating.
 /// </summary>
-public readonly struct HttpRequestHeadersReader : IRouteHeaders
+internal readonly struct HttpRequestHeadersReader : IRouteHeaders
 {
     private readonly HttpRequestHeaders? _headers;
 

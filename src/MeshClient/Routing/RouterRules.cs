@@ -77,7 +77,7 @@ public sealed class RouterRules
     /// <param name="debounce">How long the file must stay unchanged before it is read (default 500 ms).</param>
     /// <returns>The watched file; dispose it to stop watching.</returns>
     /// <exception cref="MeshConfigurationException">The file cannot be read or parsed at first load.</exception>
-    public static RoutingConfigurationFile<RouterRules> Watch(string path, ILogger? logger = null, TimeProvider? timeProvider = null, TimeSpan? debounce = null)
+    internal static RoutingConfigurationFile<RouterRules> Watch(string path, ILogger? logger = null, TimeProvider? timeProvider = null, TimeSpan? debounce = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         return new RoutingConfigurationFile<RouterRules>(path, Parse, logger, timeProvider, debounce);
@@ -86,7 +86,7 @@ public sealed class RouterRules
     /// <summary>The number of rules for a service.</summary>
     /// <param name="service">The service name as written under <c>routeRule</c>.</param>
     /// <returns>The number of rules; 0 when the service has none.</returns>
-    public int GetRuleCount(string service)
+    internal int GetRuleCount(string service)
     {
         ArgumentNullException.ThrowIfNull(service);
         return _rulesByService.TryGetValue(service, out var rules) ? rules.Length : 0;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace MeshClient.Routing;
 
 /// <content>Log messages of the watched routing configuration file.</content>
-public sealed partial class RoutingConfigurationFile<T>
+internal sealed partial class RoutingConfigurationFile<T>
 {
     [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "{Error}; the last good configuration stays in force")]
     private static partial void LogReloadFailed(ILogger logger, string error);

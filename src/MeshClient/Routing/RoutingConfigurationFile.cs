@@ -10,7 +10,7 @@ namespace MeshClient.Routing;
 /// <see cref="ReloadFailed"/>; <see cref="Current"/> keeps the last good content.
 /// </summary>
 /// <typeparam name="T">The parsed content: <see cref="RouterRules"/> or <see cref="DestinationRuleSet"/>.</typeparam>
-public sealed partial class RoutingConfigurationFile<T> : IDisposable
+internal sealed partial class RoutingConfigurationFile<T> : IDisposable
     where T : class
 {
     private static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(500);

@@ -6,7 +6,7 @@ namespace MeshClient.Sidecar;
 /// with <c>:9080</c> calls <c>go-micro-api-sample:9080</c>, the Kubernetes service the Envoy sidecar routes;
 /// any other address is used as it is.
 /// </summary>
-public static class SidecarAddress
+internal static class SidecarAddress
 {
     /// <summary>Resolves the address a call is sent to.</summary>
     /// <param name="serviceName">The target service name, such as <c>go.micro.api.sample</c>.</param>

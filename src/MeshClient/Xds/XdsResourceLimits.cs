@@ -48,7 +48,7 @@ public sealed class XdsResourceLimits
 
     /// <summary>Checks every limit.</summary>
     /// <returns>One message per limit that is not positive; empty when all are valid.</returns>
-    public IReadOnlyList<string> Validate()
+    internal IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
         Check(errors, nameof(MaxResponseBytes), MaxResponseBytes);

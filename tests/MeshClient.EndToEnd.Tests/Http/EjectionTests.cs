@@ -1,11 +1,12 @@
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace MeshClient.EndToEnd.Tests.Http;
 
 /// <summary>
 /// Passive outlier ejection through DI: the ejection time runs on the app's <see cref="TimeProvider"/> singleton, here a
-/// <see cref="ManualTimeProvider"/> registered before <c>AddMeshDiscovery</c> (which only adds the system clock when none is registered).
+/// <see cref="SignalingTimeProvider"/> registered before <c>AddMeshDiscovery</c> (which only adds the system clock when none is registered).
 /// </summary>
 public sealed class EjectionTests(ITestOutputHelper output)
 {

@@ -1,9 +1,9 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using System.Text;
 using MeshClient;
 using MeshClient.EndToEnd.Tests.Xds;
 using MeshClient.Registry;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +15,7 @@ namespace MeshClient.EndToEnd.Tests.Http;
 /// An app wired the way a user wires it, against an in-process mesh: a <see cref="FakePilot"/> over real gRPC on
 /// HTTP/2, <see cref="EchoBackend"/> pods on Kestrel, and a generic host with <c>AddMeshDiscovery(o =&gt; ...)</c>
 /// pointed at the Pilot and <c>AddHttpClient("reviews", c =&gt; c.BaseAddress = new("http://reviews:9080")).AddMeshRouting()</c>.
-/// The app's clock is a <see cref="ManualTimeProvider"/> registered as the <see cref="TimeProvider"/> singleton, so
+/// The app's clock is a <see cref="SignalingTimeProvider"/> registered as the <see cref="TimeProvider"/> singleton, so
 /// ejection times and reconnect backoff move only when a test advances it. Every wait is bounded and signal-driven.
 /// </summary>
 internal sealed class MeshScenario : IAsyncDisposable
@@ -46,7 +46,7 @@ internal sealed class MeshScenario : IAsyncDisposable
 
     public FakePilot Pilot { get; }
 
-    public ManualTimeProvider Time { get; } = new();
+    public SignalingTimeProvider Time { get; } = new();
 
     /// <summary>The attempts the mesh handler of the <c>reviews</c> client sent.</summary>
     public AttemptLog Attempts { get; } = new();

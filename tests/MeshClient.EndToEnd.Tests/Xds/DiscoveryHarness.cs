@@ -1,9 +1,9 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using Xunit.Abstractions;
 using System.Net.Sockets;
 using System.Text;
 using MeshClient.Registry;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 using MeshClient.Xds;
 using MeshClient.Xds.Protocol;
 using MeshClient.Xds.Transport;
@@ -13,7 +13,7 @@ namespace MeshClient.EndToEnd.Tests.Xds;
 
 /// <summary>
 /// The whole discovery path over real loopback HTTP/2: a <see cref="FakePilot"/> on Kestrel, an
-/// <see cref="HttpGrpcTransport"/> to it, an <see cref="AdsClient"/> on a <see cref="ManualTimeProvider"/>, and the
+/// <see cref="HttpGrpcTransport"/> to it, an <see cref="AdsClient"/> on a <see cref="SignalingTimeProvider"/>, and the
 /// <see cref="MeshRegistry"/> it fills. Every wait is bounded and driven by a signal (registry events, timer events,
 /// FakePilot's recordings); the client's clock moves only when a test advances it.
 /// </summary>
@@ -70,7 +70,7 @@ internal sealed class DiscoveryHarness : IAsyncDisposable
 
     public XdsClientOptions Options { get; }
 
-    public ManualTimeProvider Time { get; } = new();
+    public SignalingTimeProvider Time { get; } = new();
 
     public MeshRegistry Registry { get; } = new();
 

@@ -1,4 +1,3 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using System.Net;
 using System.Net.Sockets;
 using MeshClient;
@@ -6,6 +5,7 @@ using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 using MeshClient.Routing;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 using MeshClient.Xds;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -200,7 +200,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
     [Fact]
     public async Task Start_up_does_not_hang_when_pilot_is_down()
     {
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         using var host = BuildHost(
             new Dictionary<string, string?>
             {
@@ -269,7 +269,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    private static async Task WaitForTimerOrCompletion(ManualTimeProvider time, Task start)
+    private static async Task WaitForTimerOrCompletion(SignalingTimeProvider time, Task start)
     {
         var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnChanged(object? sender, EventArgs e) => armed.TrySetResult();

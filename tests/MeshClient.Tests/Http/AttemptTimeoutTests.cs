@@ -1,6 +1,6 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using MeshClient.Routing;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 
 namespace MeshClient.Tests.Http;
 
@@ -21,7 +21,7 @@ public sealed class AttemptTimeoutTests
             await gate.Task.WaitAsync(MeshClients.Bound);
             await TestBackend.AnswerWithIdAsync(context, backend);
         };
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         var router = new MeshRouter(MeshTestRegistry.Create("reviews", slow, other), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Timeout = TimeSpan.FromSeconds(5)), time);
 
@@ -46,7 +46,7 @@ public sealed class AttemptTimeoutTests
     public async Task A_call_within_the_timeout_succeeds_and_leaves_no_timer_behind()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Timeout = TimeSpan.FromSeconds(5)), time);
         var armed = 0;
@@ -62,7 +62,7 @@ public sealed class AttemptTimeoutTests
     public async Task Without_a_timeout_no_timer_is_armed()
     {
         await using var backend = await TestBackend.StartAsync("b1");
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         using var client = MeshClients.Create(router, MeshClients.Options(o => o.Timeout = null), time);
         var timers = 0;

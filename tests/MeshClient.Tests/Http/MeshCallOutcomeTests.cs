@@ -1,8 +1,8 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using System.Net;
 using MeshClient;
 using MeshClient.Routing;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 using Microsoft.AspNetCore.Http;
 
 namespace MeshClient.Tests.Http;
@@ -30,7 +30,7 @@ public sealed class MeshCallOutcomeTests
 
             await (failing ? TestBackend.Status(StatusCodes.Status500InternalServerError) : TestBackend.AnswerWithIdAsync)(context, self);
         };
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         using var meters = new TestMeterFactory();
         using var recorder = new MeasurementRecorder(meters);
         var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder(), timeProvider: time);
@@ -90,7 +90,7 @@ public sealed class MeshCallOutcomeTests
         await using var b2 = await TestBackend.StartAsync("b2");
         b1.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
         b2.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         var backoffArmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         time.TimerChanged += (_, _) =>
         {

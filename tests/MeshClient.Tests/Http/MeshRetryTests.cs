@@ -1,9 +1,9 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using System.Net;
 using MeshClient;
 using MeshClient.Routing;
 using MeshClient.Testing;
 using MeshClient.Tests.Routing;
+using MeshClient.Tests.Shared;
 using Microsoft.AspNetCore.Http;
 
 namespace MeshClient.Tests.Http;
@@ -221,7 +221,7 @@ public sealed class MeshRetryTests
         await using var b1 = await TestBackend.StartAsync("b1");
         await using var b2 = await TestBackend.StartAsync("b2");
         b1.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         var delayArmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         time.TimerChanged += (_, _) =>
         {

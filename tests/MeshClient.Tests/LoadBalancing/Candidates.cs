@@ -8,7 +8,7 @@ internal static class Candidates
 {
     public static EndpointCandidate[] Of(params MeshEndpoint[] endpoints) => WithWindow(TimeSpan.FromSeconds(30), endpoints);
 
-    /// <summary>Candidates whose response-time window is <paramref name="window"/> (timestamps in ticks, as ManualTimeProvider's).</summary>
+    /// <summary>Candidates whose response-time window is <paramref name="window"/> (timestamps in ticks, as FakeTimeProvider's).</summary>
     public static EndpointCandidate[] WithWindow(TimeSpan window, params MeshEndpoint[] endpoints) =>
         endpoints.Select(e => new EndpointCandidate(e, e.Labels, new EndpointStatistics(new EndpointAddress(e.Address, e.Port), window.Ticks))).ToArray();
 

@@ -1,6 +1,6 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using MeshClient.Routing;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Tests.Routing;
@@ -16,7 +16,7 @@ public sealed class RoutingConfigurationFileTests : IDisposable
     private const string Bad = "routeRule:\n  reviews:\n    - route: [{tags: {version: v1}, weight: 120}]\n";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("meshclient-routing-").FullName;
-    private readonly ManualTimeProvider _time = new();
+    private readonly SignalingTimeProvider _time = new();
     private readonly RecordingLogger _logger = new();
 
     private string PathOf(string name) => Path.Combine(_directory, name);

@@ -1,6 +1,6 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): these tests wait on its TimerChanged/ArmedTimerCount, which FakeTimeProvider lacks.
 using MeshClient.Routing;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Tests.Routing;
@@ -20,7 +20,7 @@ public sealed class RoutingFileWatchTests : IDisposable
     private const string UnclosedFlow = "routeRule:\n  reviews:\n    - match:\n        headers:\n          user:\n            regex: [jason\n      route: [{tags: {version: v1}, weight: 100}]\n";
 
     private readonly string _directory = Directory.CreateTempSubdirectory("meshclient-watch-").FullName;
-    private readonly ManualTimeProvider _time = new();
+    private readonly SignalingTimeProvider _time = new();
     private readonly RecordingLogger _logger = new();
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -1,7 +1,7 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): this fuzz test depends on its timer semantics; FakeTimeProvider made 2 cases fail, not yet investigated.
 using System.Text.RegularExpressions;
 using MeshClient.Routing;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 using MeshClient.Tests.Xds.Protocol.Fuzz;
 
 namespace MeshClient.Tests.Routing.Fuzz;
@@ -72,12 +72,12 @@ public sealed partial class RoutingYamlFuzzTests : IDisposable
         Run(rules, (path, time) => DestinationRuleSet.Watch(path, "default", null, time, TimeSpan.FromMilliseconds(1)), FuzzSettings.Cases / 2);
     }
 
-    private void Run<T>(string seedText, Func<string, ManualTimeProvider, RoutingConfigurationFile<T>> watch, int cases)
+    private void Run<T>(string seedText, Func<string, SignalingTimeProvider, RoutingConfigurationFile<T>> watch, int cases)
         where T : class
     {
         var path = Path.Combine(_directory, "rules.yaml");
         File.WriteAllText(path, seedText);
-        var time = new ManualTimeProvider();
+        var time = new SignalingTimeProvider();
         using var file = watch(path, time);
         var mutator = new YamlTextMutator(new Random(FuzzSettings.Seed));
         var position = LoadError(path);

@@ -1,17 +1,17 @@
-#pragma warning disable CS0618 // ManualTimeProvider (obsolete for users): this recorder wraps it; moving the Xds tests to FakeTimeProvider is left for later.
 using System.Threading.Channels;
 using MeshClient.Testing;
+using MeshClient.Tests.Shared;
 
 namespace MeshClient.Tests.Xds.Protocol.Fakes;
 
 /// <summary>
-/// A <see cref="ManualTimeProvider"/> that also records every timer the code under test creates (backoff delays
+/// A clock (a <see cref="SignalingTimeProvider"/>, FakeTimeProvider beneath) that also records every timer the code under test creates (backoff delays
 /// through Task.Delay, does-not-exist timers), so tests can assert on the requested due times and wait until a
 /// timer is armed before advancing the clock.
 /// </summary>
 internal sealed class RecordingTimeProvider : TimeProvider
 {
-    private readonly ManualTimeProvider _clock = new();
+    private readonly SignalingTimeProvider _clock = new();
     private readonly Channel<RecordedTimer> _created = Channel.CreateUnbounded<RecordedTimer>();
     private readonly List<RecordedTimer> _timers = [];
     private readonly object _gate = new();
