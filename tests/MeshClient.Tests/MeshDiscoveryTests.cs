@@ -67,6 +67,23 @@ public sealed class MeshDiscoveryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_zero_initial_sync_timeout_starts_without_waiting_and_the_registry_syncs_later()
+    {
+        await using var pilot = await FakePilot.StartAsync();
+        pilot.SetService("reviews", 9080, [new FakeEndpoint("10.1.0.1", 9080)]);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pilot.ResponseGate = (_, ct) => gate.Task.WaitAsync(ct);
+
+        await using var mesh = await MeshDiscovery.StartAsync(new MeshOptions { Pilot = { Address = pilot.Address.ToString(), InitialSyncTimeout = TimeSpan.Zero } }).WaitAsync(Bound);
+        await pilot.WaitForRequestAsync(_ => true, Bound);
+        Assert.False(mesh.Registry.HasSynced);
+
+        gate.SetResult();
+        await mesh.Registry.WaitForFirstSyncAsync().WaitAsync(Bound);
+        Assert.True(mesh.Registry.Current.TryFindService("reviews:9080", "default", out _));
+    }
+
+    [Fact]
     public async Task A_bad_option_fails_with_the_key_and_the_reason()
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => MeshDiscovery.StartAsync(new MeshOptions
