@@ -75,6 +75,50 @@ public sealed class PilotRegistrySourceTests
         time.Advance(TimeSpan.FromSeconds(10));
         var error = await Assert.ThrowsAsync<RegistrySourceException>(() => load.WaitAsync(Bound));
         Assert.Contains("no complete state within 10 s", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(no answer).", error.Message, StringComparison.Ordinal);
+        gate.SetResult();
+    }
+
+    [Fact]
+    public async Task Settle_keeps_listening_after_the_first_state_so_a_later_push_is_in_the_result()
+    {
+        var time = new SignalingTimeProvider();
+        await using var pilot = await FakePilot.StartAsync();
+        pilot.SetService("reviews", 9080, [new FakeEndpoint("10.1.0.1", 9080)]);
+        var settle = TimeSpan.FromSeconds(7);
+        var request = new EndpointsRequest(pilot.Address, XdsApiVersion.V3, "default", TimeSpan.FromSeconds(30), settle);
+
+        var load = new PilotRegistrySource(time).LoadAsync(request, CancellationToken.None);
+
+        // Synced: the settle wait is armed, and the load waits on it.
+        await Task.WhenAny(load, time.WaitForTimersAsync(due => due.Contains(settle))).WaitAsync(Bound);
+        Assert.False(load.IsCompleted, "the load returned without settling");
+
+        var last = pilot.Responses[^1].Sequence;
+        pilot.SetService("reviews", 9080, [new FakeEndpoint("10.1.0.1", 9080), new FakeEndpoint("10.1.0.2", 9080)]);
+        var pushed = await pilot.WaitForResponseAsync(r => r.Sequence > last && r.TypeUrl == FakePilot.EndpointTypeUrlV3, Bound);
+        await pilot.WaitForRequestAsync(r => r.IsAck && r.ResponseNonce == pushed.Nonce, Bound);
+        Assert.False(load.IsCompleted, "the load returned before the settle time passed");
+
+        time.Advance(settle);
+        var snapshot = await load.WaitAsync(Bound);
+        Assert.Equal(["10.1.0.1", "10.1.0.2"], snapshot.Clusters["outbound|9080||reviews.default.svc.cluster.local"].Endpoints.Select(e => e.Address).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Cancelling_the_wait_cancels_it_rather_than_reporting_a_timeout()
+    {
+        await using var pilot = await FakePilot.StartAsync();
+        var gate = new TaskCompletionSource();
+        pilot.ResponseGate = (_, ct) => gate.Task.WaitAsync(ct);
+        var request = new EndpointsRequest(pilot.Address, XdsApiVersion.V3, "default", TimeSpan.FromSeconds(600), TimeSpan.Zero);
+        using var cancel = new CancellationTokenSource();
+
+        var load = new PilotRegistrySource().LoadAsync(request, cancel.Token);
+        await pilot.WaitForRequestAsync(_ => true, Bound);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load.WaitAsync(Bound));
         gate.SetResult();
     }
 
