@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using MeshClient.Resilience;
+using MeshClient.Xds.Transport;
 using Microsoft.Extensions.Options;
 
 namespace MeshClient;
@@ -109,19 +110,32 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
     private void ValidatePilot(List<string> errors, MeshOptions options)
     {
         var pilot = options.Pilot;
+        Uri? uri = null;
         if (string.IsNullOrWhiteSpace(pilot.Address))
         {
             Fail(errors, "Pilot:Address", "is empty: give Pilot's xDS address, such as grpc://istiod.istio-system:15010");
         }
-        else if (!Uri.TryCreate(pilot.Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("grpc" or "http" or "https") || string.IsNullOrEmpty(uri.Host))
+        else if (!Uri.TryCreate(pilot.Address, UriKind.Absolute, out uri) || uri.Scheme is not ("grpc" or "http" or "https" or "unix"))
         {
-            Fail(errors, "Pilot:Address", $"'{pilot.Address}' is not a grpc://, http:// or https:// address with a host");
+            Fail(errors, "Pilot:Address", $"'{pilot.Address}' is not a grpc://, http://, https:// or unix:// address");
+        }
+        else if (uri.Scheme == "unix")
+        {
+            if (uri.Host.Length != 0 || uri.AbsolutePath.Length < 2 || uri.Query.Length != 0 || uri.Fragment.Length != 0)
+            {
+                Fail(errors, "Pilot:Address", $"'{pilot.Address}' is not a Unix socket address; write unix:///absolute/path, such as unix:///etc/istio/proxy/XDS");
+            }
+        }
+        else if (string.IsNullOrEmpty(uri.Host))
+        {
+            Fail(errors, "Pilot:Address", $"'{pilot.Address}' has no host");
         }
         else if (uri.Scheme == "grpc" && uri.IsDefaultPort)
         {
             Fail(errors, "Pilot:Address", $"'{pilot.Address}' has no port; Pilot's plaintext xDS port is usually 15010");
         }
 
+        ValidatePilotSecurity(errors, pilot, uri?.Scheme);
         if (!Enum.IsDefined(pilot.XdsVersion))
         {
             Fail(errors, "Pilot:XdsVersion", $"'{pilot.XdsVersion}' is not V2 or V3");
@@ -170,6 +184,71 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         {
             Fail(errors, "Node:ClusterId", "is empty");
         }
+    }
+
+    /// <summary>The TLS and token files: they exist and parse, go with an address that uses them, and come in pairs.</summary>
+    private void ValidatePilotSecurity(List<string> errors, MeshPilotOptions pilot, string? scheme)
+    {
+        var tls = scheme == "https";
+        foreach (var (optionKey, value) in new[] { ("Pilot:CaFile", pilot.CaFile), ("Pilot:ServerName", pilot.ServerName), ("Pilot:ClientCertificateFile", pilot.ClientCertificateFile), ("Pilot:ClientKeyFile", pilot.ClientKeyFile) })
+        {
+            if (!string.IsNullOrWhiteSpace(value) && scheme is not null && !tls)
+            {
+                Fail(errors, optionKey, $"applies to https:// Pilot addresses only, and {_section}:Pilot:Address is '{pilot.Address}'");
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(pilot.TokenFile) && scheme is "grpc" or "http")
+        {
+            Fail(errors, "Pilot:TokenFile", $"a token is never sent in clear text: use an https:// address (istiod's port 15012) or unix://, not '{pilot.Address}'");
+        }
+
+        if (tls && !string.IsNullOrWhiteSpace(pilot.CaFile) && FileExists(errors, "Pilot:CaFile", pilot.CaFile))
+        {
+            try
+            {
+                PilotTlsFiles.LoadRoots(pilot.CaFile.Trim());
+            }
+            catch (ArgumentException e)
+            {
+                Fail(errors, "Pilot:CaFile", e.Message);
+            }
+        }
+
+        var certificate = pilot.ClientCertificateFile;
+        var key = pilot.ClientKeyFile;
+        if (string.IsNullOrWhiteSpace(certificate) != string.IsNullOrWhiteSpace(key))
+        {
+            Fail(errors, string.IsNullOrWhiteSpace(certificate) ? "Pilot:ClientCertificateFile" : "Pilot:ClientKeyFile", $"is missing: {_section}:Pilot:ClientCertificateFile and ClientKeyFile go together");
+        }
+        else if (tls && !string.IsNullOrWhiteSpace(certificate) && !string.IsNullOrWhiteSpace(key)
+            && FileExists(errors, "Pilot:ClientCertificateFile", certificate) & FileExists(errors, "Pilot:ClientKeyFile", key))
+        {
+            try
+            {
+                PilotTlsFiles.LoadClientCertificate(certificate.Trim(), key.Trim()).Dispose();
+            }
+            catch (ArgumentException e)
+            {
+                Fail(errors, "Pilot:ClientCertificateFile", e.Message);
+            }
+        }
+
+        if (scheme is "https" or "unix" && !string.IsNullOrWhiteSpace(pilot.TokenFile))
+        {
+            FileExists(errors, "Pilot:TokenFile", pilot.TokenFile);
+        }
+    }
+
+    private bool FileExists(List<string> errors, string key, string path)
+    {
+        if (File.Exists(path.Trim()))
+        {
+            return true;
+        }
+
+        Fail(errors, key, $"the file '{path}' does not exist");
+        return false;
     }
 
     private void ValidateRetry(List<string> errors, MeshRetryOptions retry)
