@@ -43,12 +43,28 @@ internal sealed class PilotRegistrySource : IRegistrySource
             }
         };
 
-        await using var transport = new HttpGrpcTransport(new GrpcTransportOptions
+        HttpGrpcTransport transportOrNull;
+        try
         {
-            Address = request.Pilot,
-            ConnectTimeout = request.Timeout > TimeSpan.Zero ? request.Timeout : TimeSpan.FromSeconds(10),
-            TimeProvider = _timeProvider,
-        });
+            transportOrNull = new HttpGrpcTransport(new GrpcTransportOptions
+            {
+                Address = request.Pilot,
+                ConnectTimeout = request.Timeout > TimeSpan.Zero ? request.Timeout : TimeSpan.FromSeconds(10),
+                TimeProvider = _timeProvider,
+                CaFile = request.Security?.CaFile,
+                ServerName = request.Security?.ServerName,
+                ClientCertificateFile = request.Security?.CertificateFile,
+                ClientKeyFile = request.Security?.KeyFile,
+                TokenFile = request.Security?.TokenFile,
+            });
+        }
+        catch (ArgumentException e)
+        {
+            // A CA file without certificates, a key that does not match: the message names the file, never its content.
+            throw new RegistrySourceException($"cannot connect to Pilot at {request.PilotAddress}: {e.Message}");
+        }
+
+        await using var transport = transportOrNull;
         await using var client = new AdsClient(transport, options, registry, _timeProvider, NullLogger<AdsClient>.Instance);
         client.Start();
 

@@ -16,7 +16,7 @@ internal sealed partial class AdsClient
     private static string DescribeCall(GrpcCallException exception) => exception.StatusCode switch
     {
         StatusCode.Unauthenticated or StatusCode.PermissionDenied =>
-            $"{TokenRejected} ({exception.StatusCode}{(exception.Detail.Length > 0 ? ": " + exception.Detail : string.Empty)}); check the service-account token file and the audience istiod expects",
+            $"{TokenRejected} ({exception.StatusCode}{(exception.Detail.Length > 0 ? ": " + exception.Detail : string.Empty)}{(exception.Hint.Length > 0 ? "; " + exception.Hint : string.Empty)}); check the service-account token file and the audience istiod expects",
         _ => exception.Message,
     };
 

@@ -205,18 +205,16 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             return new GrpcCallException(exception.StatusCode, $"TLS handshake with Pilot failed: {rejection}", exception);
         }
 
-        if (exception.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied && _token is null)
-        {
-            detail = (detail.Length > 0 ? detail + "; " : string.Empty) + "no token was sent (no token file is configured)";
-        }
-
+        var hint = exception.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied && _token is null
+            ? "no token was sent (no token file is configured)"
+            : null;
         if (_token is { } token && (token.Reveals(detail) || token.Reveals(exception.Message) || token.Reveals(exception.Status.DebugException?.ToString())))
         {
             // Not even as the inner exception: its message would carry the token into logs.
             return new GrpcCallException(exception.StatusCode, token.Redact(detail));
         }
 
-        return new GrpcCallException(exception.StatusCode, detail, exception);
+        return new GrpcCallException(exception.StatusCode, detail, exception, hint);
     }
 
     private static bool IsTlsFailure(RpcException exception)
