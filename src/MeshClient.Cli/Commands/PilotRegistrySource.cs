@@ -43,28 +43,7 @@ internal sealed class PilotRegistrySource : IRegistrySource
             }
         };
 
-        HttpGrpcTransport transportOrNull;
-        try
-        {
-            transportOrNull = new HttpGrpcTransport(new GrpcTransportOptions
-            {
-                Address = request.Pilot,
-                ConnectTimeout = request.Timeout > TimeSpan.Zero ? request.Timeout : TimeSpan.FromSeconds(10),
-                TimeProvider = _timeProvider,
-                CaFile = request.Security?.CaFile,
-                ServerName = request.Security?.ServerName,
-                ClientCertificateFile = request.Security?.CertificateFile,
-                ClientKeyFile = request.Security?.KeyFile,
-                TokenFile = request.Security?.TokenFile,
-            });
-        }
-        catch (ArgumentException e)
-        {
-            // A CA file without certificates, a key that does not match: the message names the file, never its content.
-            throw new RegistrySourceException($"cannot connect to Pilot at {request.PilotAddress}: {e.Message}");
-        }
-
-        await using var transport = transportOrNull;
+        await using var transport = CreateTransport(request);
         await using var client = new AdsClient(transport, options, registry, _timeProvider, NullLogger<AdsClient>.Instance);
         client.Start();
 
@@ -93,5 +72,29 @@ internal sealed class PilotRegistrySource : IRegistrySource
         }
 
         return registry.Current;
+    }
+
+    /// <summary>The transport to Pilot with the request's TLS and token files.</summary>
+    /// <exception cref="RegistrySourceException">A file does not load (a CA file without certificates, a key that does not match); the message names the file, never its content.</exception>
+    private HttpGrpcTransport CreateTransport(EndpointsRequest request)
+    {
+        try
+        {
+            return new HttpGrpcTransport(new GrpcTransportOptions
+            {
+                Address = request.Pilot,
+                ConnectTimeout = request.Timeout > TimeSpan.Zero ? request.Timeout : TimeSpan.FromSeconds(10),
+                TimeProvider = _timeProvider,
+                CaFile = request.Security?.CaFile,
+                ServerName = request.Security?.ServerName,
+                ClientCertificateFile = request.Security?.CertificateFile,
+                ClientKeyFile = request.Security?.KeyFile,
+                TokenFile = request.Security?.TokenFile,
+            });
+        }
+        catch (ArgumentException e)
+        {
+            throw new RegistrySourceException($"cannot connect to Pilot at {request.PilotAddress}: {e.Message}");
+        }
     }
 }

@@ -104,6 +104,24 @@ public sealed class PilotSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Files_that_do_not_load_exit_1_naming_them_without_the_key()
+    {
+        using var other = PilotTestPki.Issue(_ca, "other.default.svc");
+        var notCa = _pki.WriteText("not-a-ca.pem", "hello");
+        var wrongKey = _pki.WriteKey("other-key.pem", other);
+
+        var (caExit, _, caError) = await RunAsync("--ca-file", notCa, "--server-name", PilotTestPki.IstiodName);
+        var (keyExit, keyOut, keyError) = await RunAsync(
+            "--ca-file", _caFile, "--cert-file", _pki.WriteCertificates("cert.pem", _client), "--key-file", wrongKey);
+
+        Assert.Equal(1, caExit);
+        Assert.Contains($"the CA file '{notCa}' holds no PEM certificate", caError, StringComparison.Ordinal);
+        Assert.Equal(1, keyExit);
+        Assert.Contains($"the key '{wrongKey}' cannot be loaded", keyError, StringComparison.Ordinal);
+        Assert.DoesNotContain(PilotTestPki.KeyMaterial(other), keyOut + keyError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_token_is_never_sent_to_a_plaintext_address()
     {
         using var stdout = new StringWriter();
