@@ -144,8 +144,11 @@ public sealed class PilotTlsTests : IDisposable
         await using var connection = PilotConnection.Start(TlsOptions(pilot, _pki.WriteCertificates("root-cert.pem", _ca)));
         var error = await connection.FirstErrorAsync();
 
+        // Depending on when the server's alert arrives (in the handshake or right after it, TLS 1.3), Grpc.Net.Client
+        // reports Internal or Unavailable; either way Pilot's own certificate passed the client's checks.
         Assert.False(connection.Registry.HasSynced);
-        Assert.Contains("Unavailable", error, StringComparison.Ordinal);
+        Assert.Matches("Internal|Unavailable", error);
+        Assert.DoesNotContain("Pilot's certificate was rejected", error, StringComparison.Ordinal);
         Assert.Equal(0, pilot.ConnectedStreamCount);
     }
 
