@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using MeshClient.Resilience;
-using MeshClient.Xds.Transport;
 using Microsoft.Extensions.Options;
 
 namespace MeshClient;
@@ -12,7 +11,7 @@ namespace MeshClient;
 /// Each failure names the configuration key and the reason (<c>Mesh:Pilot:Address: ...</c>), so a bad value fails with
 /// a message the user can act on; the settings types that read the options only map them.
 /// </summary>
-internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
+internal sealed partial class MeshOptionsValidator : IValidateOptions<MeshOptions>
 {
     /// <summary>The longest <see cref="MeshOptions.Timeout"/> a <see cref="CancellationTokenSource"/> takes.</summary>
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
@@ -184,71 +183,6 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
         {
             Fail(errors, "Node:ClusterId", "is empty");
         }
-    }
-
-    /// <summary>The TLS and token files: they exist and parse, go with an address that uses them, and come in pairs.</summary>
-    private void ValidatePilotSecurity(List<string> errors, MeshPilotOptions pilot, string? scheme)
-    {
-        var tls = scheme == "https";
-        foreach (var (optionKey, value) in new[] { ("Pilot:CaFile", pilot.CaFile), ("Pilot:ServerName", pilot.ServerName), ("Pilot:ClientCertificateFile", pilot.ClientCertificateFile), ("Pilot:ClientKeyFile", pilot.ClientKeyFile) })
-        {
-            if (!string.IsNullOrWhiteSpace(value) && scheme is not null && !tls)
-            {
-                Fail(errors, optionKey, $"applies to https:// Pilot addresses only, and {_section}:Pilot:Address is '{pilot.Address}'");
-            }
-        }
-
-        if (!string.IsNullOrWhiteSpace(pilot.TokenFile) && scheme is "grpc" or "http")
-        {
-            Fail(errors, "Pilot:TokenFile", $"a token is never sent in clear text: use an https:// address (istiod's port 15012) or unix://, not '{pilot.Address}'");
-        }
-
-        if (tls && !string.IsNullOrWhiteSpace(pilot.CaFile) && FileExists(errors, "Pilot:CaFile", pilot.CaFile))
-        {
-            try
-            {
-                PilotTlsFiles.LoadRoots(pilot.CaFile.Trim());
-            }
-            catch (ArgumentException e)
-            {
-                Fail(errors, "Pilot:CaFile", e.Message);
-            }
-        }
-
-        var certificate = pilot.ClientCertificateFile;
-        var key = pilot.ClientKeyFile;
-        if (string.IsNullOrWhiteSpace(certificate) != string.IsNullOrWhiteSpace(key))
-        {
-            Fail(errors, string.IsNullOrWhiteSpace(certificate) ? "Pilot:ClientCertificateFile" : "Pilot:ClientKeyFile", $"is missing: {_section}:Pilot:ClientCertificateFile and ClientKeyFile go together");
-        }
-        else if (tls && !string.IsNullOrWhiteSpace(certificate) && !string.IsNullOrWhiteSpace(key)
-            && FileExists(errors, "Pilot:ClientCertificateFile", certificate) & FileExists(errors, "Pilot:ClientKeyFile", key))
-        {
-            try
-            {
-                PilotTlsFiles.LoadClientCertificate(certificate.Trim(), key.Trim()).Dispose();
-            }
-            catch (ArgumentException e)
-            {
-                Fail(errors, "Pilot:ClientCertificateFile", e.Message);
-            }
-        }
-
-        if (scheme is "https" or "unix" && !string.IsNullOrWhiteSpace(pilot.TokenFile))
-        {
-            FileExists(errors, "Pilot:TokenFile", pilot.TokenFile);
-        }
-    }
-
-    private bool FileExists(List<string> errors, string key, string path)
-    {
-        if (File.Exists(path.Trim()))
-        {
-            return true;
-        }
-
-        Fail(errors, key, $"the file '{path}' does not exist");
-        return false;
     }
 
     private void ValidateRetry(List<string> errors, MeshRetryOptions retry)

@@ -118,6 +118,22 @@ public sealed class PilotSecurityOptionsTests : IDisposable
     }
 
     [Fact]
+    public void An_empty_value_in_configuration_turns_the_default_file_off()
+    {
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["Mesh:Pilot:Address"] = "https://istiod.istio-system.svc:15012",
+            ["Mesh:Pilot:CaFile"] = "",
+            ["Mesh:Pilot:TokenFile"] = "",
+        });
+
+        var transport = host.Services.GetRequiredService<IOptions<MeshOptions>>().Value.ToTransportOptions(TimeProvider.System, _ => true);
+
+        Assert.Null(transport.CaFile);
+        Assert.Null(transport.TokenFile);
+    }
+
+    [Fact]
     public void Missing_files_are_named_with_their_key()
     {
         var missing = Path.Combine(_pki.Directory, "missing.pem");
