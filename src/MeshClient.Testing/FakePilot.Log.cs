@@ -15,4 +15,7 @@ public sealed partial class FakePilot
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "FakePilot refused a stream on {Path}.")]
     private static partial void LogStreamRefused(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "FakePilot refused a stream on {Path}: no valid bearer token.")]
+    private static partial void LogStreamUnauthenticated(ILogger logger, string path);
 }

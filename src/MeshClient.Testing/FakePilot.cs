@@ -51,6 +51,7 @@ public sealed partial class FakePilot : IAsyncDisposable
     internal static readonly TimeSpan StopGrace = TimeSpan.FromMilliseconds(250);
 
     private readonly ILoggerFactory? _loggerFactory;
+    private readonly FakePilotOptions _listen;
     private readonly ILogger _logger;
     private readonly AwaitableLog<RecordedRequest> _requests = new("request");
     private readonly AwaitableLog<RecordedResponse> _responses = new("response");
@@ -76,10 +77,18 @@ public sealed partial class FakePilot : IAsyncDisposable
         _logger = (_loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FakePilot>();
         ResponseDelay = options.ResponseDelay;
         _port = options.Port;
+        _listen = options;
+        RequiredToken = options.RequiredToken;
     }
 
-    /// <summary>The address clients connect to: <c>http://127.0.0.1:PORT</c>. It stays the same across <see cref="RestartAsync"/>.</summary>
-    public Uri Address => new(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{_port}"));
+    /// <summary>
+    /// The address clients connect to: <c>http://127.0.0.1:PORT</c>, <c>https://127.0.0.1:PORT</c> with a
+    /// <see cref="FakePilotOptions.ServerCertificate"/>, <c>unix:///PATH</c> with a <see cref="FakePilotOptions.UnixSocketPath"/>.
+    /// It stays the same across <see cref="RestartAsync"/>.
+    /// </summary>
+    public Uri Address => _listen.UnixSocketPath is { } path
+        ? new Uri("unix://" + path)
+        : new(string.Create(CultureInfo.InvariantCulture, $"{(_listen.ServerCertificate is null ? "http" : "https")}://127.0.0.1:{_port}"));
 
     /// <summary>Whether it is listening (started and not stopped).</summary>
     public bool IsRunning => Volatile.Read(ref _host) is not null;
@@ -436,7 +445,7 @@ public sealed partial class FakePilot : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
-        var host = await KestrelAdsHost.StartAsync(_port, _loggerFactory, new AdsService(this), cancellationToken);
+        var host = await KestrelAdsHost.StartAsync(_port, _listen, _loggerFactory, new AdsService(this), cancellationToken);
         _port = host.Port;
         lock (_streamsGate)
         {
@@ -479,6 +488,12 @@ public sealed partial class FakePilot : IAsyncDisposable
     /// <summary>Serves one ADS call: refused (UNAVAILABLE, trailers-only) or run as an <see cref="AdsStream"/> until it ends.</summary>
     internal async Task ServeAsync(string methodPath, IAsyncStreamReader<byte[]> requests, IServerStreamWriter<byte[]> responses, ServerCallContext context)
     {
+        if (!Authenticate(context))
+        {
+            LogStreamUnauthenticated(_logger, methodPath);
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "authentication failure: the stream carries no valid bearer token"));
+        }
+
         AdsStream? stream = null;
         lock (_streamsGate)
         {

@@ -2,6 +2,8 @@
 // @grpc/grpc-js-xds: another gRPC stack and the full proto definitions, to check MeshClient against an
 // implementation that is not its own. Serves v2 and v3 on one port; prints "listening PORT" when ready.
 // Usage: node xds-server.mjs [port]
+// Optional, as istiod on port 15012: XDS_TLS_CERT and XDS_TLS_KEY (PEM files) serve TLS; XDS_TOKEN requires
+// `authorization: Bearer XDS_TOKEN` on every stream (UNAUTHENTICATED otherwise).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -133,6 +135,12 @@ function pack(typeUrl, type, message) {
 
 function handler(version) {
   return call => {
+    const required = process.env.XDS_TOKEN;
+    if (required && call.metadata.get('authorization')[0] !== `Bearer ${required}`) {
+      process.stderr.write(`stream ${version} refused: no valid bearer token\n`);
+      call.emit('error', { code: grpc.status.UNAUTHENTICATED, details: 'authentication failure' });
+      return;
+    }
     let node = null;
     call.on('data', request => {
       if (!node) {
@@ -170,7 +178,11 @@ const server = new grpc.Server();
 server.addService(proto.envoy.service.discovery.v3.AggregatedDiscoveryService.service, { StreamAggregatedResources: handler('v3') });
 server.addService(proto.envoy.service.discovery.v2.AggregatedDiscoveryService.service, { StreamAggregatedResources: handler('v2') });
 const port = Number(process.argv[2] || 0);
-server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => {
+const fs = require('node:fs');
+const credentials = process.env.XDS_TLS_CERT
+  ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: fs.readFileSync(process.env.XDS_TLS_CERT), private_key: fs.readFileSync(process.env.XDS_TLS_KEY) }], false)
+  : grpc.ServerCredentials.createInsecure();
+server.bindAsync(`127.0.0.1:${port}`, credentials, (error, bound) => {
   if (error) { console.error(error.message); process.exit(1); }
   console.log(`listening ${bound}`);
 });

@@ -37,6 +37,7 @@ internal sealed class EndpointsCommand : IMeshctlCommand
             "Pilot's xDS address: grpc://HOST:PORT or http://HOST:PORT (plaintext, Pilot's port is 15010), https://HOST[:PORT]; a bare HOST:PORT means grpc://.",
             required: true),
         MeshctlOptions.Xds(),
+        MeshctlOptions.PilotSecurity(),
         MeshctlOptions.Namespace("The namespace meshctl presents itself in to Pilot, and of a bare --service name. Default default."),
         MeshctlOptions.Value("service", "NAME[:PORT]", "Print only the clusters of this service: reviews, reviews.default or the host, any port (NAME:PORT for one port)."),
         MeshctlOptions.Timeout(),

@@ -9,8 +9,9 @@ namespace MeshClient.Cli.Commands;
 /// </param>
 /// <param name="Timeout">How long to wait for the first complete CDS+EDS state.</param>
 /// <param name="Settle">How long to keep listening after the first complete state, so later pushes are applied.</param>
-internal sealed record EndpointsRequest(Uri Pilot, XdsApiVersion XdsVersion, string Namespace, TimeSpan Timeout, TimeSpan Settle)
+/// <param name="Security">TLS and token files for Pilot, or <see langword="null"/> for none.</param>
+internal sealed record EndpointsRequest(Uri Pilot, XdsApiVersion XdsVersion, string Namespace, TimeSpan Timeout, TimeSpan Settle, PilotSecurity? Security = null)
 {
     /// <summary>The address for messages: scheme, host and port, such as <c>grpc://istiod.istio-system:15010</c>.</summary>
-    public string PilotAddress => Pilot.GetLeftPart(UriPartial.Authority);
+    public string PilotAddress => Pilot.Scheme == "unix" ? Pilot.ToString() : Pilot.GetLeftPart(UriPartial.Authority);
 }

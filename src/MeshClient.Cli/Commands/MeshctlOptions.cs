@@ -53,6 +53,25 @@ internal static class MeshctlOptions
     /// <summary><c>--namespace</c>.</summary>
     public static Option<string> Namespace(string description) => Value("namespace", "NS", description);
 
+    /// <summary>The TLS and token options of the connection to Pilot (<see cref="PilotSecurity"/>).</summary>
+    public static IEnumerable<Option> PilotSecurity() =>
+    [
+        Value("ca-file", "FILE", "With an https:// --pilot: the PEM CA bundle Pilot's certificate must chain to (in a pod: /var/run/secrets/istio/root-cert.pem). Default the system's CAs."),
+        Value("server-name", "NAME", "With an https:// --pilot: the name Pilot's certificate must carry, such as istiod.istio-system.svc. Default the --pilot host."),
+        Value("cert-file", "FILE", "With an https:// --pilot: a PEM client certificate for mutual TLS, with --key-file."),
+        Value("key-file", "FILE", "The PEM private key of --cert-file."),
+        Value("token-file", "FILE", "With an https:// or unix:// --pilot: the file of the bearer token sent to Pilot (in a pod: /var/run/secrets/tokens/istio-token)."),
+    ];
+
+    /// <summary>Adds several options in a command's collection initializer.</summary>
+    public static void Add(this Command command, IEnumerable<Option> options)
+    {
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+    }
+
     /// <summary><c>--timeout</c>.</summary>
     public static Option<string> Timeout() =>
         Value("timeout", "SECONDS", "How long to wait for Pilot's first complete CDS+EDS state. Default 10.");

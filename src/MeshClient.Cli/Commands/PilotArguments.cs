@@ -2,7 +2,10 @@ using System.Globalization;
 
 namespace MeshClient.Cli.Commands;
 
-/// <summary>Reads the options that say how to reach Pilot: <c>--pilot</c>, <c>--xds</c>, <c>--namespace</c>, <c>--timeout</c>, <c>--settle</c>.</summary>
+/// <summary>
+/// Reads the options that say how to reach Pilot: <c>--pilot</c>, <c>--xds</c>, <c>--namespace</c>, <c>--timeout</c>,
+/// <c>--settle</c>, and the TLS and token files (<see cref="PilotSecurity"/>).
+/// </summary>
 internal static class PilotArguments
 {
     /// <summary>The default of <c>--timeout</c>, in seconds.</summary>
@@ -24,7 +27,8 @@ internal static class PilotArguments
         }
 
         var settle = arguments.Seconds("settle", 0);
-        return new EndpointsRequest(pilot, version, Namespace(arguments), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(settle));
+        var security = PilotSecurity.Read(arguments, pilot);
+        return new EndpointsRequest(pilot, version, Namespace(arguments), TimeSpan.FromSeconds(timeout), TimeSpan.FromSeconds(settle), security);
     }
 
     /// <summary>Reads <c>--namespace</c>: a Kubernetes namespace name, <c>default</c> when absent.</summary>
@@ -39,11 +43,18 @@ internal static class PilotArguments
 
     /// <summary>
     /// Parses a Pilot address: <c>grpc://host:port</c>, <c>http://host:port</c>, <c>https://host[:port]</c>, or a bare
-    /// <c>host:port</c>, taken as <c>grpc://host:port</c>.
+    /// <c>host:port</c>, taken as <c>grpc://host:port</c>; or <c>unix:///path</c>, a Unix domain socket.
     /// </summary>
     /// <exception cref="UsageException">The address has another scheme, no host, or (for plaintext) no port.</exception>
     public static Uri ParseAddress(string text)
     {
+        if (text.StartsWith("unix:", StringComparison.OrdinalIgnoreCase))
+        {
+            return Uri.TryCreate(text, UriKind.Absolute, out var socket) && socket.Host.Length == 0 && socket.AbsolutePath.Length > 1 && socket.Query.Length == 0
+                ? socket
+                : throw new UsageException($"option '--pilot' must be a Unix socket address such as unix:///etc/istio/proxy/XDS, not '{text}'");
+        }
+
         var withScheme = text.Contains("://", StringComparison.Ordinal) ? text : "grpc://" + text;
         if (!Uri.TryCreate(withScheme, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
         {
@@ -52,7 +63,7 @@ internal static class PilotArguments
 
         if (uri.Scheme is not ("grpc" or "http" or "https"))
         {
-            throw new UsageException($"option '--pilot' must use grpc://, http:// or https://, not '{uri.Scheme}://'");
+            throw new UsageException($"option '--pilot' must use grpc://, http://, https:// or unix://, not '{uri.Scheme}://'");
         }
 
         if (uri.Scheme != "https" && (uri.Port <= 0 || !HasExplicitPort(text)))

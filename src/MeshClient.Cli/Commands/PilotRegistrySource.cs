@@ -39,6 +39,13 @@ internal sealed class PilotRegistrySource : IRegistrySource
                 XdsVersion = (XdsVersion)(int)request.XdsVersion,
                 InitialSyncTimeout = TimeSpan.Zero,
                 ResourceTimeout = request.Timeout > TimeSpan.Zero ? request.Timeout / 2 : TimeSpan.FromSeconds(5),
+
+                // meshctl uses only the files it is given: empty turns the in-pod defaults off.
+                CaFile = request.Security?.CaFile ?? string.Empty,
+                ServerName = request.Security?.ServerName,
+                ClientCertificateFile = request.Security?.CertificateFile,
+                ClientKeyFile = request.Security?.KeyFile,
+                TokenFile = request.Security?.TokenFile ?? string.Empty,
             },
         };
     }
@@ -46,8 +53,20 @@ internal sealed class PilotRegistrySource : IRegistrySource
     public async Task<RegistrySnapshot> LoadAsync(EndpointsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await using var mesh = await MeshDiscovery.StartAsync(CreateMeshOptions(request), timeProvider: _timeProvider, cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
+        MeshDiscovery mesh;
+        try
+        {
+            mesh = await MeshDiscovery.StartAsync(CreateMeshOptions(request), timeProvider: _timeProvider, cancellationToken: cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            // A file that does not load (a CA file without certificates, a key that does not match): the message
+            // names the file, never its content.
+            throw new RegistrySourceException($"cannot connect to Pilot at {request.PilotAddress}: {e.Message}");
+        }
+
+        await using var _ = mesh;
         var registry = mesh.Registry;
 
         var failedBeforeSync = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

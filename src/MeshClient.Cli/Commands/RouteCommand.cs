@@ -56,6 +56,7 @@ internal sealed class RouteCommand : IMeshctlCommand
         MeshctlOptions.Repeatable("destination-rules", "FILE", "Istio DestinationRules (their subsets' labels tag the subset endpoints)."),
         MeshctlOptions.Pilot("Take the registry from Pilot (see 'meshctl endpoints --help'); with --xds, --timeout.", required: false),
         MeshctlOptions.Xds(),
+        MeshctlOptions.PilotSecurity(),
         MeshctlOptions.Timeout(),
         MeshctlOptions.Value("registry", "FILE", "Take the registry from a saved 'meshctl endpoints --json' document."),
         MeshctlOptions.Repeatable("header", "K=V", "A request header the rules' match.headers test."),

@@ -1,5 +1,6 @@
 using MeshClient.Routing;
 using MeshClient.Xds;
+using MeshClient.Xds.Transport;
 
 namespace MeshClient;
 
@@ -24,6 +25,37 @@ internal static class MeshOptionsMapping
         Limits = options.Pilot.Limits,
     };
 
+    /// <summary>
+    /// The transport to Pilot: the address and its TLS and token files, with the in-pod defaults
+    /// (<see cref="MeshPilotOptions.DefaultCaFile"/>, <see cref="MeshPilotOptions.DefaultTokenFile"/>) for an https://
+    /// address when those files exist.
+    /// </summary>
+    /// <param name="options">The validated options.</param>
+    /// <param name="timeProvider">The clock of call deadlines and certificate validity.</param>
+    /// <param name="fileExists">Whether a default file exists; <see cref="File.Exists"/> when <see langword="null"/>.</param>
+    public static GrpcTransportOptions ToTransportOptions(this MeshOptions options, TimeProvider timeProvider, Func<string, bool>? fileExists = null)
+    {
+        var pilot = options.Pilot;
+        var address = new Uri(pilot.Address);
+        var tls = address.Scheme == Uri.UriSchemeHttps;
+        var exists = fileExists ?? File.Exists;
+        return new GrpcTransportOptions
+        {
+            Address = address,
+            TimeProvider = timeProvider,
+            CaFile = tls ? Resolve(pilot.CaFile, MeshPilotOptions.DefaultCaFile, exists) : null,
+            ServerName = tls && !string.IsNullOrWhiteSpace(pilot.ServerName) ? pilot.ServerName.Trim() : null,
+            ClientCertificateFile = tls ? Explicit(pilot.ClientCertificateFile) : null,
+            ClientKeyFile = tls ? Explicit(pilot.ClientKeyFile) : null,
+            TokenFile = address.Scheme switch
+            {
+                "https" => Resolve(pilot.TokenFile, MeshPilotOptions.DefaultTokenFile, exists),
+                GrpcTransportOptions.UnixScheme => Explicit(pilot.TokenFile),
+                _ => null,
+            },
+        };
+    }
+
     public static MeshRouterOptions ToRouterOptions(this MeshOptions options, string defaultNamespace)
     {
         var routing = options.Routing;
@@ -44,6 +76,15 @@ internal static class MeshOptionsMapping
 
         return router;
     }
+
+    /// <summary>The configured file; <see langword="null"/> takes the default when it exists; empty means none.</summary>
+    private static string? Resolve(string? configured, string defaultFile, Func<string, bool> exists) => configured switch
+    {
+        null => exists(defaultFile) ? defaultFile : null,
+        _ => Explicit(configured),
+    };
+
+    private static string? Explicit(string? configured) => string.IsNullOrWhiteSpace(configured) ? null : configured.Trim();
 
     /// <summary>The namespace of bare service names: the option, else <c>POD_NAMESPACE</c>, else <c>default</c>.</summary>
     public static string ResolveNamespace(this MeshOptions options, Func<string, string?>? getEnvironmentVariable = null)

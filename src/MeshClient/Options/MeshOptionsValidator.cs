@@ -11,7 +11,7 @@ namespace MeshClient;
 /// Each failure names the configuration key and the reason (<c>Mesh:Pilot:Address: ...</c>), so a bad value fails with
 /// a message the user can act on; the settings types that read the options only map them.
 /// </summary>
-internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
+internal sealed partial class MeshOptionsValidator : IValidateOptions<MeshOptions>
 {
     /// <summary>The longest <see cref="MeshOptions.Timeout"/> a <see cref="CancellationTokenSource"/> takes.</summary>
     private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
@@ -109,19 +109,32 @@ internal sealed class MeshOptionsValidator : IValidateOptions<MeshOptions>
     private void ValidatePilot(List<string> errors, MeshOptions options)
     {
         var pilot = options.Pilot;
+        Uri? uri = null;
         if (string.IsNullOrWhiteSpace(pilot.Address))
         {
             Fail(errors, "Pilot:Address", "is empty: give Pilot's xDS address, such as grpc://istiod.istio-system:15010");
         }
-        else if (!Uri.TryCreate(pilot.Address, UriKind.Absolute, out var uri) || uri.Scheme is not ("grpc" or "http" or "https") || string.IsNullOrEmpty(uri.Host))
+        else if (!Uri.TryCreate(pilot.Address, UriKind.Absolute, out uri) || uri.Scheme is not ("grpc" or "http" or "https" or "unix"))
         {
-            Fail(errors, "Pilot:Address", $"'{pilot.Address}' is not a grpc://, http:// or https:// address with a host");
+            Fail(errors, "Pilot:Address", $"'{pilot.Address}' is not a grpc://, http://, https:// or unix:// address");
+        }
+        else if (uri.Scheme == "unix")
+        {
+            if (uri.Host.Length != 0 || uri.AbsolutePath.Length < 2 || uri.Query.Length != 0 || uri.Fragment.Length != 0)
+            {
+                Fail(errors, "Pilot:Address", $"'{pilot.Address}' is not a Unix socket address; write unix:///absolute/path, such as unix:///etc/istio/proxy/XDS");
+            }
+        }
+        else if (string.IsNullOrEmpty(uri.Host))
+        {
+            Fail(errors, "Pilot:Address", $"'{pilot.Address}' has no host");
         }
         else if (uri.Scheme == "grpc" && uri.IsDefaultPort)
         {
             Fail(errors, "Pilot:Address", $"'{pilot.Address}' has no port; Pilot's plaintext xDS port is usually 15010");
         }
 
+        ValidatePilotSecurity(errors, pilot, uri?.Scheme);
         if (!Enum.IsDefined(pilot.XdsVersion))
         {
             Fail(errors, "Pilot:XdsVersion", $"'{pilot.XdsVersion}' is not V2 or V3");

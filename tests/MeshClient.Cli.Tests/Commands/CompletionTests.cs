@@ -32,7 +32,7 @@ public sealed class CompletionTests
         }
 
         Assert.DoesNotContain("--settle", options);
-        Assert.Equal(["--service", "--settle"], await Suggest("endpoints --se"));
+        Assert.Equal(["--server-name", "--service", "--settle"], await Suggest("endpoints --se"));
     }
 
     [Fact]

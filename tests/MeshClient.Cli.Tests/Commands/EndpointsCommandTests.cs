@@ -198,7 +198,7 @@ public sealed class EndpointsCommandTests
     [InlineData("option '--timeout' must be a number of seconds (0 or more), not 'soon'", "--pilot", "grpc://pilot:15010", "--timeout", "soon")]
     [InlineData("option '--settle' must be a number of seconds (0 or more), not '-1'", "--pilot", "grpc://pilot:15010", "--settle", "-1")]
     [InlineData("option '--pilot' needs a port for a plaintext address (Pilot's is 15010), as in grpc://pilot:15010", "--pilot", "grpc://pilot")]
-    [InlineData("option '--pilot' must use grpc://, http:// or https://, not 'tcp://'", "--pilot", "tcp://pilot:15010")]
+    [InlineData("option '--pilot' must use grpc://, http://, https:// or unix://, not 'tcp://'", "--pilot", "tcp://pilot:15010")]
     [InlineData("option '--service' takes NAME or NAME:PORT with a port from 1 to 65535, not 'reviews:0'", "--pilot", "grpc://pilot:15010", "--service", "reviews:0")]
     public async Task Argument_errors_exit_2_without_asking_pilot(string message, params string[] args)
     {

@@ -66,7 +66,7 @@ public sealed class AddMeshDiscoveryTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Mesh:Pilot:Address", "ftp://pilot:15010", "Mesh:Pilot:Address: 'ftp://pilot:15010' is not a grpc://, http:// or https:// address")]
+    [InlineData("Mesh:Pilot:Address", "ftp://pilot:15010", "Mesh:Pilot:Address: 'ftp://pilot:15010' is not a grpc://, http://, https:// or unix:// address")]
     [InlineData("Mesh:Pilot:Address", "grpc://pilot", "Mesh:Pilot:Address: 'grpc://pilot' has no port")]
     [InlineData("Mesh:Retry:OnNext", "-1", "Mesh:Retry:OnNext: is -1; it must be at least 0.")]
     [InlineData("Mesh:Retry:OnSame", "11", "Mesh:Retry:OnSame: is 11; it must be at most 10.")]

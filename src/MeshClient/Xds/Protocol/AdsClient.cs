@@ -259,7 +259,7 @@ internal sealed partial class AdsClient : IAsyncDisposable
 
     private static string Describe(Exception exception) => exception switch
     {
-        GrpcCallException grpc => grpc.Message,
+        GrpcCallException grpc => DescribeCall(grpc),
         _ => $"{exception.GetType().Name}: {exception.Message}",
     };
 

@@ -12,13 +12,16 @@ internal sealed class GrpcNetDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<T
     where TResponse : class
 {
     private readonly AsyncDuplexStreamingCall<TRequest, TResponse> _call;
+    private readonly Func<RpcException, GrpcCallException> _translate;
     private int _writesCompleted;
     private int _disposed;
 
     /// <param name="call">The started call.</param>
-    public GrpcNetDuplexCall(AsyncDuplexStreamingCall<TRequest, TResponse> call)
+    /// <param name="translate">Turns the call's failure into the exception reported; <see cref="GrpcCallException.From"/> when <see langword="null"/>.</param>
+    public GrpcNetDuplexCall(AsyncDuplexStreamingCall<TRequest, TResponse> call, Func<RpcException, GrpcCallException>? translate = null)
     {
         _call = call;
+        _translate = translate ?? GrpcCallException.From;
     }
 
     /// <inheritdoc />
@@ -32,7 +35,7 @@ internal sealed class GrpcNetDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<T
         }
         catch (RpcException exception)
         {
-            throw GrpcCallException.From(exception);
+            throw _translate(exception);
         }
     }
 
@@ -65,7 +68,7 @@ internal sealed class GrpcNetDuplexCall<TRequest, TResponse> : IGrpcDuplexCall<T
         }
         catch (RpcException exception)
         {
-            throw GrpcCallException.From(exception);
+            throw _translate(exception);
         }
     }
 

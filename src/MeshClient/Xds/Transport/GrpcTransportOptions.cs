@@ -12,14 +12,43 @@ internal sealed class GrpcTransportOptions
     /// <summary>The default maximum size of a received message: 64 MiB.</summary>
     public const int DefaultMaxReceiveMessageSize = 64 * 1024 * 1024;
 
+    /// <summary>The scheme of Unix domain socket addresses.</summary>
+    public const string UnixScheme = "unix";
+
     /// <summary>The default time to establish a connection: 10 seconds.</summary>
     public static readonly TimeSpan DefaultConnectTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// The server: <c>grpc://host:port</c> or <c>http://host:port</c> (plaintext HTTP/2 with prior knowledge; grpc:// is
-    /// read as http://) or <c>https://host:port</c> (TLS, HTTP/2 negotiated by ALPN). No path, query or fragment.
+    /// read as http://) or <c>https://host:port</c> (TLS, HTTP/2 negotiated by ALPN), with no path, query or fragment;
+    /// or <c>unix:///absolute/path</c>, a Unix domain socket (plaintext HTTP/2), such as istio-agent's xDS proxy
+    /// <c>unix:///etc/istio/proxy/XDS</c>.
     /// </summary>
     public required Uri Address { get; init; }
+
+    /// <summary>
+    /// The PEM file of the CA certificates Pilot's certificate must chain to (https:// only); <see langword="null"/>
+    /// trusts the system store.
+    /// </summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>
+    /// The name Pilot's certificate must carry (https:// only), such as <c>istiod.istio-system.svc</c>;
+    /// <see langword="null"/> for the address's host.
+    /// </summary>
+    public string? ServerName { get; init; }
+
+    /// <summary>The PEM certificate presented to Pilot (mutual TLS, https:// only), with <see cref="ClientKeyFile"/>; <see langword="null"/> for none.</summary>
+    public string? ClientCertificateFile { get; init; }
+
+    /// <summary>The PEM private key of <see cref="ClientCertificateFile"/>.</summary>
+    public string? ClientKeyFile { get; init; }
+
+    /// <summary>
+    /// The file of the bearer token sent as <c>authorization: Bearer ...</c> on every stream (https:// and unix://
+    /// only: never in clear text over the network), read again at every stream's start; <see langword="null"/> for none.
+    /// </summary>
+    public string? TokenFile { get; init; }
 
     /// <summary>The largest response message accepted; a larger one fails the call with ResourceExhausted.</summary>
     public int MaxReceiveMessageSize { get; init; } = DefaultMaxReceiveMessageSize;
@@ -81,7 +110,38 @@ internal sealed class GrpcTransportOptions
             throw Invalid($"{nameof(TimeProvider)} is null.");
         }
 
+        ValidateSecurity(address);
         return address;
+    }
+
+    /// <summary>The socket path of a <c>unix://</c> address, or <see langword="null"/> for a network address.</summary>
+    internal string? UnixSocketPath =>
+        Address is { IsAbsoluteUri: true } address && string.Equals(address.Scheme, UnixScheme, StringComparison.OrdinalIgnoreCase)
+            ? Uri.UnescapeDataString(address.AbsolutePath)
+            : null;
+
+    private void ValidateSecurity(Uri address)
+    {
+        var tls = address.Scheme == Uri.UriSchemeHttps;
+        if (!tls && (CaFile is not null || ServerName is not null || ClientCertificateFile is not null || ClientKeyFile is not null))
+        {
+            throw Invalid($"{nameof(CaFile)}, {nameof(ServerName)}, {nameof(ClientCertificateFile)} and {nameof(ClientKeyFile)} apply to https:// addresses only; '{Address}' is not one.");
+        }
+
+        if ((ClientCertificateFile is null) != (ClientKeyFile is null))
+        {
+            throw Invalid($"{nameof(ClientCertificateFile)} and {nameof(ClientKeyFile)} go together: set both or neither.");
+        }
+
+        if (ServerName is not null && string.IsNullOrWhiteSpace(ServerName))
+        {
+            throw Invalid($"{nameof(ServerName)} is empty; give the name Pilot's certificate carries, or null for the address's host.");
+        }
+
+        if (TokenFile is not null && !tls && UnixSocketPath is null)
+        {
+            throw Invalid($"{nameof(TokenFile)} is set but '{Address}' is plaintext over the network: a token is sent over https:// or unix:// only.");
+        }
     }
 
     private static Uri ValidateAddress(Uri? address)
@@ -93,14 +153,25 @@ internal sealed class GrpcTransportOptions
 
         if (!address.IsAbsoluteUri)
         {
-            throw Invalid($"{nameof(Address)} '{address}' is not an absolute address; use grpc://host:port, http://host:port or https://host:port.");
+            throw Invalid($"{nameof(Address)} '{address}' is not an absolute address; use grpc://host:port, http://host:port, https://host:port or unix:///path.");
+        }
+
+        if (string.Equals(address.Scheme, UnixScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            if (address.Host.Length != 0 || !address.AbsolutePath.StartsWith('/') || address.AbsolutePath.Length < 2 || address.Query.Length != 0 || address.Fragment.Length != 0)
+            {
+                throw Invalid($"{nameof(Address)} '{address}' is not a Unix socket address; write unix:///absolute/path, such as unix:///etc/istio/proxy/XDS.");
+            }
+
+            // Calls go over the socket (ConnectCallback); the URI only gives HTTP/2 its :authority.
+            return new Uri("http://localhost");
         }
 
         var scheme = address.Scheme.ToUpperInvariant() switch
         {
             "GRPC" or "HTTP" => Uri.UriSchemeHttp,
             "HTTPS" => Uri.UriSchemeHttps,
-            _ => throw Invalid($"{nameof(Address)} '{address}' has the scheme '{address.Scheme}'; use grpc:// or http:// (plaintext HTTP/2) or https:// (TLS)."),
+            _ => throw Invalid($"{nameof(Address)} '{address}' has the scheme '{address.Scheme}'; use grpc:// or http:// (plaintext HTTP/2), https:// (TLS) or unix:// (a Unix domain socket)."),
         };
 
         if (address.IsDefaultPort && string.Equals(address.Scheme, "grpc", StringComparison.OrdinalIgnoreCase))

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
@@ -11,7 +12,9 @@ namespace MeshClient.Xds.Transport;
 /// <summary>
 /// The built-in gRPC transport: the generated v2 and v3 ADS clients on one Grpc.Net.Client <see cref="GrpcChannel"/>
 /// over one <see cref="SocketsHttpHandler"/>, that is one long-lived HTTP/2 connection kept alive with PING frames.
-/// Plaintext addresses (grpc://, http://) use HTTP/2 with prior knowledge (h2c); https:// uses TLS and ALPN.
+/// Plaintext addresses (grpc://, http://) use HTTP/2 with prior knowledge (h2c); https:// uses TLS and ALPN, with
+/// Pilot's certificate checked by <see cref="PilotCertificateValidator"/> and an optional client certificate; unix://
+/// connects to a Unix domain socket (h2c). A token file's bearer token goes on every stream (call credentials).
 /// </summary>
 /// <remarks>
 /// Grpc.Net.Client's own client-side balancer is turned off for this channel: Pilot is one address, the connection is
@@ -30,6 +33,9 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     private const string LoadBalancingDisabledProperty = "__GrpcLoadBalancingDisabled";
 
     private readonly GrpcTransportOptions _options;
+    private readonly PilotCertificateValidator? _validator;
+    private readonly BearerTokenFile? _token;
+    private readonly CallCredentials? _callCredentials;
     private readonly GrpcChannel _channel;
     private readonly AdsV3.AggregatedDiscoveryServiceClient _v3;
     private readonly AdsV2.AggregatedDiscoveryServiceClient _v2;
@@ -42,11 +48,26 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         ArgumentNullException.ThrowIfNull(options);
         Address = options.Validate();
         _options = options;
+        _validator = CreateValidator(options, Address);
+        if (options.TokenFile is { } tokenFile)
+        {
+            var token = new BearerTokenFile(tokenFile);
+            _token = token;
+            _callCredentials = CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("authorization", "Bearer " + token.Read());
+                return Task.CompletedTask;
+            });
+        }
+
         _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
         {
-            HttpHandler = options.HttpMessageHandler ?? CreateHandler(options),
+            HttpHandler = options.HttpMessageHandler ?? CreateConfiguredHandler(options, _validator),
             DisposeHttpClient = options.HttpMessageHandler is null,
             Credentials = Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+
+            // The token goes over TLS, or over a local Unix socket (istio-agent's proxy); Validate refuses it otherwise.
+            UnsafeUseInsecureChannelCallCredentials = options.UnixSocketPath is not null,
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
             MaxSendMessageSize = null,
         });
@@ -82,9 +103,9 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             throw new ArgumentException($"'{methodPath}' is not an ADS method; the transport calls {AdsMethodV3} and {AdsMethodV2}.", nameof(methodPath));
         }
 
-        var callOptions = new CallOptions(deadline: Deadline(), cancellationToken: cancellationToken);
+        var callOptions = new CallOptions(deadline: Deadline(), cancellationToken: cancellationToken, credentials: _callCredentials);
         var call = methodPath == AdsMethodV3 ? _v3.StreamAggregatedResources(callOptions) : _v2.StreamAggregatedResources(callOptions);
-        return (IGrpcDuplexCall<TRequest, TResponse>)(object)new GrpcNetDuplexCall<DiscoveryRequest, DiscoveryResponse>(call);
+        return (IGrpcDuplexCall<TRequest, TResponse>)(object)new GrpcNetDuplexCall<DiscoveryRequest, DiscoveryResponse>(call, Translate);
     }
 
     /// <summary>Closes the channel: the calls still running fail with Cancelled, and the connection closes.</summary>
@@ -99,7 +120,10 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     }
 
     /// <summary>The handler of the transport's single HTTP/2 connection.</summary>
-    internal static SocketsHttpHandler CreateHandler(GrpcTransportOptions options)
+    internal static SocketsHttpHandler CreateHandler(GrpcTransportOptions options) =>
+        CreateConfiguredHandler(options, CreateValidator(options, options.Validate()));
+
+    private static SocketsHttpHandler CreateConfiguredHandler(GrpcTransportOptions options, PilotCertificateValidator? validator)
     {
         ArgumentNullException.ThrowIfNull(options);
         var handler = new SocketsHttpHandler
@@ -121,7 +145,89 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             AutomaticDecompression = System.Net.DecompressionMethods.None,
         };
         handler.Properties[LoadBalancingDisabledProperty] = true;
+        if (validator is not null)
+        {
+            handler.SslOptions.RemoteCertificateValidationCallback = validator.Validate;
+            if (options.ClientCertificateFile is { } certificate && options.ClientKeyFile is { } key)
+            {
+                handler.SslOptions.ClientCertificates = [PilotTlsFiles.LoadClientCertificate(certificate, key)];
+            }
+        }
+
+        if (options.UnixSocketPath is { } socketPath)
+        {
+            handler.ConnectCallback = (_, cancellationToken) => ConnectUnixSocketAsync(socketPath, cancellationToken);
+        }
+
         return handler;
+    }
+
+    private static PilotCertificateValidator? CreateValidator(GrpcTransportOptions options, Uri address)
+    {
+        if (address.Scheme != Uri.UriSchemeHttps)
+        {
+            return null;
+        }
+
+        var roots = options.CaFile is { } caFile ? PilotTlsFiles.LoadRoots(caFile) : null;
+        return new PilotCertificateValidator(roots, options.ServerName ?? address.IdnHost, options.CaFile is { } file ? $"the CA file '{file}'" : "the system's trusted CAs", options.TimeProvider);
+    }
+
+    private static async ValueTask<Stream> ConnectUnixSocketAsync(string path, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch (SocketException e)
+        {
+            socket.Dispose();
+            throw new IOException($"cannot connect to the Unix socket '{path}': {e.SocketErrorCode} ({e.Message})", e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The call's failure with what the TLS stack and the server leave out: which certificate check failed, that a
+    /// rejected stream carried no token; and without the token, should a server echo it.
+    /// </summary>
+    private GrpcCallException Translate(RpcException exception)
+    {
+        var detail = exception.Status.Detail ?? string.Empty;
+        if (_validator?.LastRejection is { } rejection && IsTlsFailure(exception))
+        {
+            return new GrpcCallException(exception.StatusCode, $"TLS handshake with Pilot failed: {rejection}", exception);
+        }
+
+        var hint = exception.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied && _token is null
+            ? "no token was sent (no token file is configured)"
+            : null;
+        if (_token is { } token && (token.Reveals(detail) || token.Reveals(exception.Message) || token.Reveals(exception.Status.DebugException?.ToString())))
+        {
+            // Not even as the inner exception: its message would carry the token into logs.
+            return new GrpcCallException(exception.StatusCode, token.Redact(detail));
+        }
+
+        return new GrpcCallException(exception.StatusCode, detail, exception, hint);
+    }
+
+    private static bool IsTlsFailure(RpcException exception)
+    {
+        for (Exception? e = exception.Status.DebugException ?? exception.InnerException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string MethodPath(ServiceDescriptor service) => $"/{service.FullName}/{service.Methods.Single().Name}";

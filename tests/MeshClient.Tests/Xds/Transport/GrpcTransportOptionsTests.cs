@@ -11,6 +11,7 @@ public sealed class GrpcTransportOptionsTests
     [InlineData("https://istiod.istio-system.svc:15012", "https://istiod.istio-system.svc:15012/")]
     [InlineData("https://istiod.example.com", "https://istiod.example.com/")]
     [InlineData("grpc://[::1]:15010", "http://[::1]:15010/")]
+    [InlineData("unix:///etc/istio/proxy/XDS", "http://localhost/")]
     public void Accepted_addresses_become_http_addresses(string address, string expected)
     {
         var options = new GrpcTransportOptions { Address = new Uri(address) };
@@ -20,7 +21,8 @@ public sealed class GrpcTransportOptionsTests
 
     [Theory]
     [InlineData("ftp://pilot:15010", "scheme 'ftp'")]
-    [InlineData("unix:///var/run/pilot.sock", "scheme 'unix'")]
+    [InlineData("tcp://pilot:15010", "scheme 'tcp'")]
+    [InlineData("unix://relative/XDS", "not a Unix socket address")]
     [InlineData("grpc://istio-pilot.istio-system", "has no port")]
     [InlineData("http://pilot:15010/prefix", "path")]
     [InlineData("http://pilot:15010/?q=1", "query")]

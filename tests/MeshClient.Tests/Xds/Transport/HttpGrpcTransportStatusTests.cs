@@ -39,6 +39,7 @@ public sealed class HttpGrpcTransportStatusTests
 
         Assert.Equal(StatusCode.PermissionDenied, failure.StatusCode);
         Assert.Equal("not authorized", failure.Detail);
+        Assert.Equal("no token was sent (no token file is configured)", failure.Hint);
         var write = await Assert.ThrowsAnyAsync<Exception>(() => call.WriteBoundedAsync(new DiscoveryRequest()));
         Assert.IsNotType<TimeoutException>(write);
     }
