@@ -37,6 +37,10 @@ internal static class EndpointResourceDecoder
     /// <param name="errors">Receives the invalid resources.</param>
     /// <param name="skipped">Receives the address kinds of endpoints skipped because the client cannot call them.</param>
     /// <param name="ignored">How many valid resources were dropped because they were not requested.</param>
+    /// <param name="previous">
+    /// The endpoints an assignment had before, if any: endpoints of the response equal to one of them reuse it, so an
+    /// unchanged endpoint stays the same object and a push costs no memory for what it repeats.
+    /// </param>
     /// <returns>The valid requested assignments in the order of the response.</returns>
     public static List<DecodedLoadAssignment> Decode(
         DiscoveryResponse response,
@@ -44,13 +48,15 @@ internal static class EndpointResourceDecoder
         XdsResourceLimits limits,
         XdsResourceErrors errors,
         ISet<string> skipped,
-        out int ignored)
+        out int ignored,
+        Func<string, ImmutableArray<MeshEndpoint>>? previous = null)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(requested);
         var assignments = DiscoveryResponseReader.Unpack(response, ClusterLoadAssignment.Parser, "ClusterLoadAssignment", errors);
         var duplicates = DiscoveryResponseReader.FindDuplicates(assignments, a => a.ClusterName, "cluster_load_assignment", errors);
         var decoded = new List<DecodedLoadAssignment>(assignments.Count);
+        var interner = new EndpointInterner();
         ignored = 0;
         foreach (var (i, assignment) in assignments)
         {
@@ -73,7 +79,12 @@ internal static class EndpointResourceDecoder
 
             try
             {
-                var endpoints = ToEndpoints(assignment, $"cluster_load_assignment \"{assignment.ClusterName}\"", limits, skipped);
+                if (previous?.Invoke(assignment.ClusterName) is { IsDefaultOrEmpty: false } before)
+                {
+                    interner.Offer(before);
+                }
+
+                var endpoints = ToEndpoints(assignment, $"cluster_load_assignment \"{assignment.ClusterName}\"", limits, skipped, interner);
                 decoded.Add(new DecodedLoadAssignment(assignment.ClusterName, endpoints));
             }
             catch (XdsResourceException ex)
@@ -93,10 +104,12 @@ internal static class EndpointResourceDecoder
     /// Receives the address kinds (such as <c>EnvoyInternalAddress</c>, <c>Pipe</c>) of endpoints left out because the
     /// client cannot call them; they never make the assignment invalid.
     /// </param>
+    /// <param name="interner">Shares repeated strings, localities, labels and endpoints; a new one when <see langword="null"/>.</param>
     /// <returns>The endpoints.</returns>
     /// <exception cref="XdsResourceException">An endpoint has no usable address or port, or a limit is exceeded.</exception>
-    public static ImmutableArray<MeshEndpoint> ToEndpoints(ClusterLoadAssignment assignment, string context, XdsResourceLimits limits, ISet<string> skipped)
+    public static ImmutableArray<MeshEndpoint> ToEndpoints(ClusterLoadAssignment assignment, string context, XdsResourceLimits limits, ISet<string> skipped, EndpointInterner? interner = null)
     {
+        interner ??= new EndpointInterner();
         ArgumentNullException.ThrowIfNull(assignment);
         ArgumentNullException.ThrowIfNull(limits);
         var count = 0L;
@@ -115,33 +128,33 @@ internal static class EndpointResourceDecoder
         for (var l = 0; l < assignment.Endpoints.Count; l++)
         {
             var group = assignment.Endpoints[l];
-            var locality = group.Locality is { } loc ? new EndpointLocality(loc.Region, loc.Zone, loc.SubZone) : EndpointLocality.None;
+            var locality = group.Locality is { } loc ? interner.Locality(loc.Region, loc.Zone, loc.SubZone) : EndpointLocality.None;
             var localityWeight = group.LoadBalancingWeight ?? 1;
             for (var e = 0; e < group.LbEndpoints.Count; e++)
             {
                 var lbEndpoint = group.LbEndpoints[e];
-                var where = $"{context}: locality {l}, endpoint {e}";
+                var where = new EndpointPosition(context, l, e);
                 if (ReadAddress(lbEndpoint, where, skipped) is not var (address, port))
                 {
                     continue;
                 }
 
-                builder.Add(new MeshEndpoint(
-                    address,
+                builder.Add(interner.Endpoint(new MeshEndpoint(
+                    interner.String(address),
                     port,
                     ToHealth(lbEndpoint.HealthStatus),
                     lbEndpoint.LoadBalancingWeight ?? 1,
                     locality,
                     localityWeight,
                     group.Priority,
-                    ReadLabels(lbEndpoint.Metadata, where, limits)));
+                    interner.Labels(ReadLabels(lbEndpoint.Metadata, where, limits)))));
             }
         }
 
         return builder.DrainToImmutable();
     }
 
-    private static (string Address, int Port)? ReadAddress(LbEndpoint lbEndpoint, string where, ISet<string> skipped)
+    private static (string Address, int Port)? ReadAddress(LbEndpoint lbEndpoint, EndpointPosition where, ISet<string> skipped)
     {
         if (lbEndpoint.HostIdentifierCase != LbEndpoint.HostIdentifierOneofCase.Endpoint)
         {
@@ -183,7 +196,7 @@ internal static class EndpointResourceDecoder
     private static EndpointHealth ToHealth(HealthStatus status) =>
         System.Enum.IsDefined((EndpointHealth)(int)status) ? (EndpointHealth)(int)status : EndpointHealth.Unknown;
 
-    private static Dictionary<string, string>? ReadLabels(Metadata? metadata, string where, XdsResourceLimits limits)
+    private static Dictionary<string, string>? ReadLabels(Metadata? metadata, EndpointPosition where, XdsResourceLimits limits)
     {
         if (metadata is null)
         {
@@ -236,5 +249,11 @@ internal static class EndpointResourceDecoder
                 labels[key] = value.StringValue;
             }
         }
+    }
+
+    /// <summary>Where an endpoint is, for error messages; formatted only when one is thrown (not once per endpoint).</summary>
+    private readonly record struct EndpointPosition(string Context, int Locality, int Endpoint)
+    {
+        public override string ToString() => $"{Context}: locality {Locality}, endpoint {Endpoint}";
     }
 }
