@@ -1,6 +1,5 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using MeshClient.Registry;
 
 namespace MeshClient.Benchmarks.Scale;
@@ -13,7 +12,7 @@ namespace MeshClient.Benchmarks.Scale;
 /// <c>// retained bytes per endpoint: N</c>.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10, invocationCount: 1)]
+[Config(typeof(ScaleApplyConfig))]
 public class ScaleApplyBenchmarks
 {
     private const int Services = 10_000;

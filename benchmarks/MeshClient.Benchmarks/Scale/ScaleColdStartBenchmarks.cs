@@ -1,6 +1,5 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using MeshClient.Benchmarks.Http;
 using MeshClient.Registry;
 using MeshClient.Testing;
@@ -20,8 +19,7 @@ namespace MeshClient.Benchmarks.Scale;
 /// alone at 20 services.)
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(PercentilesConfig))]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 20, invocationCount: 1)]
+[Config(typeof(ScaleColdStartConfig))]
 public class ScaleColdStartBenchmarks
 {
     private const int Services = 1_000;

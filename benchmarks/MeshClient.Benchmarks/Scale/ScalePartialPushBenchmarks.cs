@@ -8,7 +8,7 @@ namespace MeshClient.Benchmarks.Scale;
 /// cluster alternate, so every push changes it.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[Config(typeof(ScalePushConfig))]
 public class ScalePartialPushBenchmarks
 {
     private ScaleClient _client = null!;

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using MeshClient.Registry;
 using MeshClient.Routing;
 using MeshClient.Testing;
@@ -13,8 +12,7 @@ namespace MeshClient.Benchmarks.Scale;
 /// service until a decision picks one of the new pods. One invocation per iteration, so the median and p99 columns
 /// are over pushes.
 /// </summary>
-[Config(typeof(PercentilesConfig))]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 10, iterationCount: 200, invocationCount: 1)]
+[Config(typeof(ScalePropagationConfig))]
 public class ScalePropagationBenchmarks
 {
     private const int Services = 10_000;

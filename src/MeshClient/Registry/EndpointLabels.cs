@@ -73,6 +73,9 @@ internal sealed class EndpointLabels : IReadOnlyDictionary<string, string>
         return new EndpointLabels(items);
     }
 
+    /// <summary>Labels over <paramref name="items"/>: keys and values interleaved, keys sorted ordinally and unique (not copied).</summary>
+    public static EndpointLabels FromSortedItems(string[] items) => items.Length == 0 ? Empty : new EndpointLabels(items);
+
     public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)

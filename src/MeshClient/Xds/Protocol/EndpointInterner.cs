@@ -31,6 +31,51 @@ internal sealed class EndpointInterner
         return value;
     }
 
+    /// <summary>The shared string of UTF-8 bytes; decoded only when it is new.</summary>
+    public string String(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.IsEmpty)
+        {
+            return string.Empty;
+        }
+
+        if (utf8.Length > 256)
+        {
+            return String(ProtoWireReader.Decode(utf8));
+        }
+
+        Span<char> chars = stackalloc char[utf8.Length];
+        var length = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+        var lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars[..length], out var shared))
+        {
+            return shared;
+        }
+
+        var value = new string(chars[..length]);
+        _strings.Add(value, value);
+        return value;
+    }
+
+    /// <summary>The shared label set of sorted key/value items (keys and values already shared).</summary>
+    public EndpointLabels Labels(string[]? items)
+    {
+        if (items is null || items.Length == 0)
+        {
+            return EndpointLabels.Empty;
+        }
+
+        var labels = EndpointLabels.FromSortedItems(items);
+        var key = new LabelsKey(labels);
+        if (_labels.TryGetValue(key, out var shared))
+        {
+            return shared;
+        }
+
+        _labels.Add(key, labels);
+        return labels;
+    }
+
     /// <summary>The shared locality with these parts.</summary>
     public EndpointLocality Locality(string region, string zone, string subZone)
     {

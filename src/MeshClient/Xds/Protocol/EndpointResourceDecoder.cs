@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using MeshClient.Registry;
 using MeshClient.Xds.Protos.Core;
@@ -53,47 +54,113 @@ internal static class EndpointResourceDecoder
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(requested);
-        var assignments = DiscoveryResponseReader.Unpack(response, ClusterLoadAssignment.Parser, "ClusterLoadAssignment", errors);
-        var duplicates = DiscoveryResponseReader.FindDuplicates(assignments, a => a.ClusterName, "cluster_load_assignment", errors);
-        var decoded = new List<DecodedLoadAssignment>(assignments.Count);
         var interner = new EndpointInterner();
+        var assignments = Unpack(response, limits, interner, errors);
+        var duplicates = DiscoveryResponseReader.FindDuplicates(assignments, a => a.Name, "cluster_load_assignment", errors);
+        var decoded = new List<DecodedLoadAssignment>(assignments.Count);
         ignored = 0;
-        foreach (var (i, assignment) in assignments)
+        foreach (var (i, (name, parsed, read)) in assignments)
         {
-            if (assignment.ClusterName.Length == 0)
+            if (name.Length == 0)
             {
                 errors.Add(null, $"resource {i}: cluster_load_assignment has no cluster_name");
                 continue;
             }
 
-            if (duplicates.Contains(assignment.ClusterName))
+            if (duplicates.Contains(name))
             {
                 continue;
             }
 
-            if (!requested.Contains(assignment.ClusterName))
+            if (!requested.Contains(name))
             {
                 ignored++;
                 continue;
             }
 
+            var before = previous?.Invoke(name) ?? default;
+            if (parsed is null)
+            {
+                decoded.Add(new DecodedLoadAssignment(name, ReuseUnchanged(read, before)));
+                continue;
+            }
+
             try
             {
-                if (previous?.Invoke(assignment.ClusterName) is { IsDefaultOrEmpty: false } before)
+                if (!before.IsDefaultOrEmpty)
                 {
                     interner.Offer(before);
                 }
 
-                var endpoints = ToEndpoints(assignment, $"cluster_load_assignment \"{assignment.ClusterName}\"", limits, skipped, interner);
-                decoded.Add(new DecodedLoadAssignment(assignment.ClusterName, endpoints));
+                var endpoints = ToEndpoints(parsed, $"cluster_load_assignment \"{name}\"", limits, skipped, interner);
+                decoded.Add(new DecodedLoadAssignment(name, endpoints));
             }
             catch (XdsResourceException ex)
             {
-                errors.Add(assignment.ClusterName, ex.Message);
+                errors.Add(name, ex.Message);
             }
         }
 
         return decoded;
+    }
+
+    /// <summary>
+    /// Unpacks every resource as <see cref="DiscoveryResponseReader.Unpack"/> does: each one the fast reader
+    /// (<see cref="LoadAssignmentWireReader"/>) takes is read straight into endpoints; any other goes through the
+    /// generated parser (and later <see cref="ToEndpoints"/>), which reports what is wrong with it.
+    /// </summary>
+    private static List<(int Index, UnpackedAssignment Resource)> Unpack(DiscoveryResponse response, XdsResourceLimits limits, EndpointInterner interner, XdsResourceErrors errors)
+    {
+        var resources = new List<(int, UnpackedAssignment)>(response.Resources.Count);
+        for (var i = 0; i < response.Resources.Count; i++)
+        {
+            var any = response.Resources[i];
+            if (!string.Equals(any.TypeUrl, response.TypeUrl, StringComparison.Ordinal))
+            {
+                errors.Add(null, $"resource {i}: type URL \"{any.TypeUrl}\" does not match the response's type URL \"{response.TypeUrl}\"");
+                continue;
+            }
+
+            if (LoadAssignmentWireReader.TryRead(any.Value.Span, limits, interner, out var name, out var endpoints))
+            {
+                resources.Add((i, new UnpackedAssignment(name, null, endpoints)));
+                continue;
+            }
+
+            try
+            {
+                var parsed = ClusterLoadAssignment.Parser.ParseFrom(any.Value);
+                resources.Add((i, new UnpackedAssignment(parsed.ClusterName, parsed, default)));
+            }
+            catch (InvalidProtocolBufferException ex)
+            {
+                errors.Add(null, $"resource {i}: cannot decode ClusterLoadAssignment: {ex.Message}");
+            }
+        }
+
+        return resources;
+    }
+
+    /// <summary>The endpoints with every one equal to an endpoint the assignment had before replaced by that one.</summary>
+    private static ImmutableArray<MeshEndpoint> ReuseUnchanged(ImmutableArray<MeshEndpoint> endpoints, ImmutableArray<MeshEndpoint> before)
+    {
+        if (before.IsDefaultOrEmpty || endpoints.IsEmpty)
+        {
+            return endpoints;
+        }
+
+        var interner = new EndpointInterner();
+        interner.Offer(before);
+        var builder = ImmutableArray.CreateBuilder<MeshEndpoint>(endpoints.Length);
+        var same = endpoints.Length == before.Length;
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            var shared = interner.Endpoint(endpoints[i]);
+            same = same && ReferenceEquals(shared, before[i]);
+            builder.Add(shared);
+        }
+
+        return same ? before : builder.MoveToImmutable();
     }
 
     /// <summary>Maps and validates the endpoints of a load assignment.</summary>
@@ -256,4 +323,7 @@ internal static class EndpointResourceDecoder
     {
         public override string ToString() => $"{Context}: locality {Locality}, endpoint {Endpoint}";
     }
+
+    /// <summary>A resource as unpacked: its name, and either the generated message or the endpoints the fast reader read.</summary>
+    private readonly record struct UnpackedAssignment(string Name, ClusterLoadAssignment? Parsed, ImmutableArray<MeshEndpoint> Read);
 }
