@@ -67,7 +67,8 @@ internal static class ClusterContent
         return true;
     }
 
-    private static bool Equal(MeshEndpoint a, MeshEndpoint b)
+    /// <summary>Whether two endpoints have the same address, port, health, weights, locality, priority and labels.</summary>
+    public static bool Equal(MeshEndpoint a, MeshEndpoint b)
     {
         if (ReferenceEquals(a, b))
         {
@@ -81,17 +82,9 @@ internal static class ClusterContent
             || a.Locality != b.Locality
             || a.LocalityWeight != b.LocalityWeight
             || a.Priority != b.Priority
-            || a.Labels.Count != b.Labels.Count)
+            || !a.OwnLabels.ContentEquals(b.OwnLabels))
         {
             return false;
-        }
-
-        foreach (var (key, value) in a.Labels)
-        {
-            if (!b.Labels.TryGetValue(key, out var other) || !string.Equals(value, other, StringComparison.Ordinal))
-            {
-                return false;
-            }
         }
 
         return true;

@@ -10,6 +10,8 @@ namespace MeshClient.Registry;
 /// </summary>
 internal sealed record IstioClusterName
 {
+    private const string Outbound = "outbound";
+
     private IstioClusterName(string direction, int port, string subset, string host, string service, string? @namespace)
     {
         Direction = direction;
@@ -71,7 +73,9 @@ internal sealed record IstioClusterName
 
         // reviews.default.svc.cluster.local, reviews.default.svc, reviews.default: the second label is the namespace.
         string? ns = labels.Length >= 3 && labels[2] == "svc" ? labels[1] : null;
-        name = new IstioClusterName(parts[0], port, parts[2], host, service, ns);
+        // Every outbound cluster shares one direction string.
+        var direction = parts[0] == Outbound ? Outbound : parts[0];
+        name = new IstioClusterName(direction, port, parts[2], host, service, ns);
         return true;
     }
 }

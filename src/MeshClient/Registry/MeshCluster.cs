@@ -50,6 +50,25 @@ public sealed class MeshCluster
     /// </summary>
     public bool LocalityWeighted { get; }
 
+    private MeshCluster(MeshCluster source, ImmutableArray<MeshEndpoint> endpoints, ClusterLoadBalancerPolicy loadBalancerPolicy, bool endpointsReceived, bool localityWeighted)
+    {
+        Name = source.Name;
+        IstioName = source.IstioName;
+        Endpoints = endpoints.IsDefault ? ImmutableArray<MeshEndpoint>.Empty : endpoints;
+        LoadBalancerPolicy = loadBalancerPolicy;
+        EndpointsReceived = endpointsReceived;
+        LocalityWeighted = localityWeighted;
+    }
+
+    /// <summary>
+    /// A cluster of the same name with this content, sharing the parsed name (no allocation but the cluster), or this
+    /// cluster itself when the content is the same objects.
+    /// </summary>
+    internal MeshCluster With(ImmutableArray<MeshEndpoint> endpoints, ClusterLoadBalancerPolicy loadBalancerPolicy, bool endpointsReceived, bool localityWeighted) =>
+        Endpoints == endpoints && LoadBalancerPolicy == loadBalancerPolicy && EndpointsReceived == endpointsReceived && LocalityWeighted == localityWeighted
+            ? this
+            : new MeshCluster(this, endpoints, loadBalancerPolicy, endpointsReceived, localityWeighted);
+
     /// <summary>Returns a copy with other endpoints.</summary>
     /// <param name="endpoints">The endpoints of the copy.</param>
     /// <returns>The copy, marked as having received its endpoints.</returns>

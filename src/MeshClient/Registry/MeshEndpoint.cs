@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace MeshClient.Registry;
 
 /// <summary>
@@ -7,8 +5,6 @@ namespace MeshClient.Registry;
 /// </summary>
 public sealed class MeshEndpoint
 {
-    private static readonly IReadOnlyDictionary<string, string> NoLabels = FrozenDictionary<string, string>.Empty;
-
     /// <summary>Creates an endpoint.</summary>
     /// <param name="address">The IP address or host name.</param>
     /// <param name="port">The port, 1 to 65535.</param>
@@ -38,7 +34,7 @@ public sealed class MeshEndpoint
         Locality = locality ?? EndpointLocality.None;
         LocalityWeight = localityWeight == 0 ? 1 : localityWeight;
         Priority = priority;
-        Labels = labels is null || labels.Count == 0 ? NoLabels : labels.ToFrozenDictionary(StringComparer.Ordinal);
+        OwnLabels = EndpointLabels.From(labels);
     }
 
     /// <summary>The IP address or host name.</summary>
@@ -69,7 +65,10 @@ public sealed class MeshEndpoint
     public uint Priority { get; }
 
     /// <summary>The labels from the endpoint's metadata; empty when it had none.</summary>
-    public IReadOnlyDictionary<string, string> Labels { get; }
+    public IReadOnlyDictionary<string, string> Labels => OwnLabels;
+
+    /// <summary>The labels, compact and shared by endpoints with the same labels when the decoder interned them.</summary>
+    internal EndpointLabels OwnLabels { get; }
 
     /// <summary>Returns a copy of this endpoint whose labels are <paramref name="labels"/>.</summary>
     /// <param name="labels">The labels of the copy.</param>

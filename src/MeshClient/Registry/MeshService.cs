@@ -8,6 +8,8 @@ namespace MeshClient.Registry;
 /// </summary>
 public sealed class MeshService
 {
+    private static readonly FrozenDictionary<string, MeshCluster> NoSubsets = FrozenDictionary<string, MeshCluster>.Empty;
+
     internal MeshService(string host, string name, string? @namespace, int port, MeshCluster? all, FrozenDictionary<string, MeshCluster> subsets)
     {
         Host = host;
@@ -38,4 +40,46 @@ public sealed class MeshService
 
     /// <summary>The clusters that hold the service's endpoints: the all-endpoints cluster, else each subset.</summary>
     internal IEnumerable<MeshCluster> EndpointClusters => AllEndpoints is { } all ? [all] : Subsets.Values;
+
+    /// <summary>
+    /// The service with the cluster of the subset <paramref name="name"/> names (empty: the all-endpoints cluster) set to
+    /// <paramref name="cluster"/>, or removed when it is <see langword="null"/>; every other cluster is shared.
+    /// Work proportional to this service's subsets only.
+    /// </summary>
+    /// <param name="service">The service before, or <see langword="null"/> for a new one.</param>
+    /// <param name="name">The Istio name of the cluster that changes.</param>
+    /// <param name="cluster">The cluster, or <see langword="null"/> to remove it.</param>
+    /// <returns>The new service, or <see langword="null"/> when it holds no cluster any more.</returns>
+    internal static MeshService? WithCluster(MeshService? service, IstioClusterName name, MeshCluster? cluster)
+    {
+        var all = service?.AllEndpoints;
+        var subsets = (FrozenDictionary<string, MeshCluster>?)service?.Subsets ?? NoSubsets;
+        if (name.Subset.Length == 0)
+        {
+            all = cluster;
+        }
+        else
+        {
+            var next = new Dictionary<string, MeshCluster>(subsets, StringComparer.Ordinal);
+            if (cluster is null)
+            {
+                next.Remove(name.Subset);
+            }
+            else
+            {
+                next[name.Subset] = cluster;
+            }
+
+            subsets = next.Count == 0 ? NoSubsets : next.ToFrozenDictionary(StringComparer.Ordinal);
+        }
+
+        if (all is null && subsets.Count == 0)
+        {
+            return null;
+        }
+
+        return service is null
+            ? new MeshService(name.Host, name.Service, name.Namespace, name.Port, all, subsets)
+            : new MeshService(service.Host, service.Name, service.Namespace, service.Port, all, subsets);
+    }
 }

@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
@@ -6,13 +6,19 @@ namespace MeshClient.Registry;
 
 /// <summary>
 /// One consistent state of the registry: every cluster with its endpoints, and an index of the Istio services
-/// they make up. Immutable; the registry swaps a whole new snapshot in on each change, so a reader that holds one
-/// sees a single consistent state without locks.
+/// they make up. Immutable; the registry swaps a new snapshot in on each change, so a reader that holds one sees a
+/// single consistent state without locks. Snapshots are persistent maps: a change of k clusters makes a snapshot
+/// that shares every other cluster and service port (the same objects) with the one before.
 /// </summary>
 public sealed class RegistrySnapshot
 {
-    private readonly FrozenDictionary<string, FrozenDictionary<int, MeshService>> _servicesByHost;
-    private readonly FrozenDictionary<string, string> _hostByNameAndNamespace;
+    private static readonly ImmutableDictionary<string, MeshCluster> NoClusters = ImmutableDictionary.Create<string, MeshCluster>(StringComparer.Ordinal);
+    private static readonly ImmutableDictionary<string, ImmutableArray<MeshService>> NoServices = ImmutableDictionary.Create<string, ImmutableArray<MeshService>>(StringComparer.OrdinalIgnoreCase);
+    private static readonly ImmutableDictionary<string, ImmutableArray<string>> NoNames = ImmutableDictionary.Create<string, ImmutableArray<string>>(StringComparer.OrdinalIgnoreCase);
+
+    private readonly ImmutableDictionary<string, MeshCluster> _clusters;
+    private readonly ImmutableDictionary<string, ImmutableArray<MeshService>> _servicesByHost;
+    private readonly ImmutableDictionary<string, ImmutableArray<string>> _hostsByNameAndNamespace;
 
     /// <summary>Creates a snapshot from clusters.</summary>
     /// <param name="version">The snapshot's version; each published snapshot has a higher one.</param>
@@ -21,53 +27,21 @@ public sealed class RegistrySnapshot
     {
         ArgumentNullException.ThrowIfNull(clusters);
         Version = version;
-        Clusters = clusters.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
-
-        var byHost = new Dictionary<string, Dictionary<int, (MeshCluster? All, Dictionary<string, MeshCluster> Subsets, IstioClusterName Name)>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var cluster in Clusters.Values)
+        var builder = new RegistrySnapshotBuilder(NoClusters, NoServices, NoNames);
+        foreach (var cluster in clusters)
         {
-            if (cluster.IstioName is not { Direction: "outbound" } istio)
-            {
-                continue;
-            }
-
-            if (!byHost.TryGetValue(istio.Host, out var ports))
-            {
-                ports = [];
-                byHost[istio.Host] = ports;
-            }
-
-            var entry = ports.TryGetValue(istio.Port, out var found) ? found : (null, new Dictionary<string, MeshCluster>(StringComparer.Ordinal), istio);
-            if (istio.Subset.Length == 0)
-            {
-                entry.All = cluster;
-            }
-            else
-            {
-                entry.Subsets[istio.Subset] = cluster;
-            }
-
-            ports[istio.Port] = entry;
+            builder.Add(cluster);
         }
 
-        _servicesByHost = byHost.ToFrozenDictionary(
-            h => h.Key,
-            h => h.Value.ToFrozenDictionary(
-                p => p.Key,
-                p => new MeshService(h.Key, p.Value.Name.Service, p.Value.Name.Namespace, p.Key, p.Value.All, p.Value.Subsets.ToFrozenDictionary(StringComparer.Ordinal))),
-            StringComparer.OrdinalIgnoreCase);
+        (_clusters, _servicesByHost, _hostsByNameAndNamespace) = builder.ToImmutable();
+    }
 
-        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (host, ports) in _servicesByHost)
-        {
-            var any = ports.Values.First();
-            if (any.Namespace is { } ns)
-            {
-                names.TryAdd(any.Name + "." + ns, host);
-            }
-        }
-
-        _hostByNameAndNamespace = names.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    private RegistrySnapshot(
+        long version,
+        (ImmutableDictionary<string, MeshCluster> Clusters, ImmutableDictionary<string, ImmutableArray<MeshService>> ServicesByHost, ImmutableDictionary<string, ImmutableArray<string>> HostsByNameAndNamespace) maps)
+    {
+        Version = version;
+        (_clusters, _servicesByHost, _hostsByNameAndNamespace) = maps;
     }
 
     /// <summary>An empty snapshot with version 0.</summary>
@@ -77,7 +51,7 @@ public sealed class RegistrySnapshot
     public long Version { get; }
 
     /// <summary>Every cluster by name.</summary>
-    public IReadOnlyDictionary<string, MeshCluster> Clusters { get; }
+    public IReadOnlyDictionary<string, MeshCluster> Clusters => _clusters;
 
     /// <summary>The hosts of every outbound Istio service in the snapshot.</summary>
     public IEnumerable<string> ServiceHosts => _servicesByHost.Keys;
@@ -129,12 +103,21 @@ public sealed class RegistrySnapshot
 
         if (port is { } wanted)
         {
-            return ports.TryGetValue(wanted, out service);
+            foreach (var candidate in ports)
+            {
+                if (candidate.Port == wanted)
+                {
+                    service = candidate;
+                    return true;
+                }
+            }
+
+            return false;
         }
 
-        if (ports.Count == 1)
+        if (ports.Length == 1)
         {
-            service = ports.Values[0];
+            service = ports[0];
             return true;
         }
 
@@ -148,8 +131,35 @@ public sealed class RegistrySnapshot
     public IReadOnlyCollection<MeshService> GetServicePorts(string name, string defaultNamespace)
     {
         var host = ResolveHost(name, defaultNamespace);
-        return host is not null && _servicesByHost.TryGetValue(host, out var ports) ? ports.Values : [];
+        return host is not null && _servicesByHost.TryGetValue(host, out var ports) ? ports : [];
     }
+
+    /// <summary>
+    /// The snapshot with <paramref name="upserts"/> set and <paramref name="removals"/> removed, sharing every other
+    /// cluster and service with this one: O(k log n) for k changed clusters, never a rebuild of the whole.
+    /// </summary>
+    /// <param name="version">The new snapshot's version.</param>
+    /// <param name="upserts">Clusters that are new or replace the cluster of their name.</param>
+    /// <param name="removals">Names of clusters to remove; absent names are ignored.</param>
+    /// <returns>The new snapshot.</returns>
+    internal RegistrySnapshot With(long version, IEnumerable<MeshCluster> upserts, IEnumerable<string> removals)
+    {
+        var builder = new RegistrySnapshotBuilder(_clusters, _servicesByHost, _hostsByNameAndNamespace);
+        foreach (var name in removals)
+        {
+            builder.Remove(name);
+        }
+
+        foreach (var cluster in upserts)
+        {
+            builder.Set(cluster);
+        }
+
+        return new RegistrySnapshot(version, builder.ToImmutable());
+    }
+
+    /// <summary>The service ports of every host (tests and diagnostics).</summary>
+    internal IEnumerable<MeshService> Services => _servicesByHost.Values.SelectMany(p => p);
 
     private string? ResolveHost(string name, string defaultNamespace)
     {
@@ -173,6 +183,6 @@ public sealed class RegistrySnapshot
             return null;
         }
 
-        return _hostByNameAndNamespace.TryGetValue(key, out var host) ? host : null;
+        return _hostsByNameAndNamespace.TryGetValue(key, out var hosts) ? hosts[0] : null;
     }
 }

@@ -16,6 +16,7 @@ internal sealed class RouterContext
     private readonly ConcurrentDictionary<EndpointAddress, EndpointStatistics> _statistics = new();
     private readonly ConcurrentDictionary<ServiceKey, ServiceRoutes> _routes = new(ServiceKeyComparer.Instance);
     private RegistrySnapshot? _pendingPrune;
+    private Dictionary<ServiceKey, MeshService>? _seenAtPrune;
     private int _pruning;
     private Task _pruned = Task.CompletedTask;
 
@@ -132,33 +133,70 @@ internal sealed class RouterContext
         }
     }
 
-    /// <summary>Forgets what belongs to services and endpoints not in <paramref name="snapshot"/>.</summary>
+    /// <summary>
+    /// Forgets what belongs to services and endpoints not in <paramref name="snapshot"/>. The work follows the services
+    /// this router has routed to (their routes, balancer positions and endpoint statistics), never the size of the
+    /// mesh: a push elsewhere in a mesh of 10,000 services costs a lookup per routed service.
+    /// </summary>
     public void Prune(RegistrySnapshot snapshot)
     {
-        PruneStatistics(snapshot);
         bool IsPresent(string host, int port) => snapshot.TryFindService(host, port, DefaultNamespace, out var found) && found.Port == port;
         Balancers.Retain(IsPresent);
+        var seen = new Dictionary<ServiceKey, MeshService>(ServiceKeyComparer.Instance);
+        var unchanged = true;
         foreach (var (key, routes) in _routes)
         {
-            if (routes.Service is not { } service || !IsPresent(service.Host, service.Port))
+            if (routes.Service is not { } service
+                || !snapshot.TryFindService(service.Host, service.Port, DefaultNamespace, out var current)
+                || current.Port != service.Port)
             {
                 _routes.TryRemove(key, out _);
+                unchanged = false;
+                continue;
             }
+
+            seen[key] = current;
+            unchanged &= _seenAtPrune is not null && _seenAtPrune.TryGetValue(key, out var before) && ReferenceEquals(before, current);
         }
+
+        // Statistics exist only for endpoints of routed services: when every routed service is the same object as at
+        // the last prune, none of their endpoints left since, and there is nothing to forget.
+        if (!unchanged || _seenAtPrune is null || _seenAtPrune.Count != seen.Count)
+        {
+            var present = new HashSet<EndpointAddress>();
+            foreach (var service in seen.Values)
+            {
+                AddEndpoints(present, service);
+            }
+
+            PruneStatistics(present);
+        }
+
+        _seenAtPrune = seen;
     }
 
-    /// <summary>Forgets the statistics of endpoints that left the registry and have no call in flight.</summary>
-    private void PruneStatistics(RegistrySnapshot snapshot)
+    private static void AddEndpoints(HashSet<EndpointAddress> present, MeshService service)
     {
-        var present = new HashSet<EndpointAddress>();
-        foreach (var cluster in snapshot.Clusters.Values)
+        if (service.AllEndpoints is { } all)
         {
-            foreach (var endpoint in cluster.Endpoints)
+            foreach (var endpoint in all.Endpoints)
             {
                 present.Add(new EndpointAddress(endpoint.Address, endpoint.Port));
             }
         }
 
+        foreach (var subset in service.Subsets.Values)
+        {
+            foreach (var endpoint in subset.Endpoints)
+            {
+                present.Add(new EndpointAddress(endpoint.Address, endpoint.Port));
+            }
+        }
+    }
+
+    /// <summary>Forgets the statistics of endpoints no routed service holds any more and that have no call in flight.</summary>
+    private void PruneStatistics(HashSet<EndpointAddress> present)
+    {
         foreach (var (address, statistics) in _statistics)
         {
             if (!present.Contains(address) && statistics.InFlight == 0)

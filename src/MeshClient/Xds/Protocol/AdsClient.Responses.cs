@@ -10,7 +10,7 @@ namespace MeshClient.Xds.Protocol;
 /// </summary>
 internal sealed partial class AdsClient
 {
-    private async Task HandleResponseAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
+    internal async Task HandleResponseAsync(AdsStreamContext stream, DiscoveryResponse response, CancellationToken cancellationToken)
     {
         stream.ReceivedData = true;
         _metrics?.XdsResponse(response.TypeUrl);
@@ -89,8 +89,8 @@ internal sealed partial class AdsClient
 
         var errors = new XdsResourceErrors();
         var skipped = new HashSet<string>(StringComparer.Ordinal);
-        var requested = _endpoints.ResourceNames.ToHashSet(StringComparer.Ordinal);
-        var assignments = EndpointResourceDecoder.Decode(response, requested, _limits, errors, skipped, out var ignored);
+        var requested = _endpoints.ResourceNameSet;
+        var assignments = EndpointResourceDecoder.Decode(response, requested, _limits, errors, skipped, out var ignored, _cache.GetEndpoints);
         if (OverLimit(_cache.CountEndpoints(null, assignments), _limits.MaxTotalEndpoints, "endpoints in all", nameof(_limits.MaxTotalEndpoints)) is { } tooMany)
         {
             await RejectAsync(stream, _endpoints, "EDS", response, tooMany, cancellationToken);

@@ -213,12 +213,19 @@ internal sealed partial class AdsClient
             return;
         }
 
-        foreach (var name in _endpoints.ResourceNames)
+        // Names once settled stay settled while the subscription is the same array, so the scan resumes where it
+        // stopped: a first sync that arrives one resource per response costs O(names) in all, not O(names) each.
+        var names = _endpoints.ResourceNames;
+        var from = stream.SyncScan.Names == names ? stream.SyncScan.Settled : 0;
+        while (from < names.Length && stream.IsSettled(names[from]))
         {
-            if (!stream.IsSettled(name))
-            {
-                return;
-            }
+            from++;
+        }
+
+        stream.SyncScan = (names, from);
+        if (from < names.Length)
+        {
+            return;
         }
 
         stream.Synced = true;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Threading.Channels;
 using MeshClient.Xds.Protos.Discovery;
 using MeshClient.Xds.Transport;
@@ -35,6 +36,9 @@ internal sealed class AdsStreamContext
 
     /// <summary>Whether this stream has reached the synced state.</summary>
     public bool Synced { get; set; }
+
+    /// <summary>The subscribed names the sync check last scanned, and how many of them from the start are settled.</summary>
+    public (ImmutableArray<string> Names, int Settled) SyncScan { get; set; }
 
     /// <summary>EDS names whose assignment arrived on this stream.</summary>
     public HashSet<string> EndpointsReceived { get; } = new(StringComparer.Ordinal);

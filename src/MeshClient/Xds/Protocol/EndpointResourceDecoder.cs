@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using MeshClient.Registry;
 using MeshClient.Xds.Protos.Core;
@@ -37,6 +38,10 @@ internal static class EndpointResourceDecoder
     /// <param name="errors">Receives the invalid resources.</param>
     /// <param name="skipped">Receives the address kinds of endpoints skipped because the client cannot call them.</param>
     /// <param name="ignored">How many valid resources were dropped because they were not requested.</param>
+    /// <param name="previous">
+    /// The endpoints an assignment had before, if any: endpoints of the response equal to one of them reuse it, so an
+    /// unchanged endpoint stays the same object and a push costs no memory for what it repeats.
+    /// </param>
     /// <returns>The valid requested assignments in the order of the response.</returns>
     public static List<DecodedLoadAssignment> Decode(
         DiscoveryResponse response,
@@ -44,45 +49,118 @@ internal static class EndpointResourceDecoder
         XdsResourceLimits limits,
         XdsResourceErrors errors,
         ISet<string> skipped,
-        out int ignored)
+        out int ignored,
+        Func<string, ImmutableArray<MeshEndpoint>>? previous = null)
     {
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(requested);
-        var assignments = DiscoveryResponseReader.Unpack(response, ClusterLoadAssignment.Parser, "ClusterLoadAssignment", errors);
-        var duplicates = DiscoveryResponseReader.FindDuplicates(assignments, a => a.ClusterName, "cluster_load_assignment", errors);
+        var interner = new EndpointInterner();
+        var assignments = Unpack(response, limits, interner, errors);
+        var duplicates = DiscoveryResponseReader.FindDuplicates(assignments, a => a.Name, "cluster_load_assignment", errors);
         var decoded = new List<DecodedLoadAssignment>(assignments.Count);
         ignored = 0;
-        foreach (var (i, assignment) in assignments)
+        foreach (var (i, (name, parsed, read)) in assignments)
         {
-            if (assignment.ClusterName.Length == 0)
+            if (name.Length == 0)
             {
                 errors.Add(null, $"resource {i}: cluster_load_assignment has no cluster_name");
                 continue;
             }
 
-            if (duplicates.Contains(assignment.ClusterName))
+            if (duplicates.Contains(name))
             {
                 continue;
             }
 
-            if (!requested.Contains(assignment.ClusterName))
+            if (!requested.Contains(name))
             {
                 ignored++;
                 continue;
             }
 
+            var before = previous?.Invoke(name) ?? default;
+            if (parsed is null)
+            {
+                decoded.Add(new DecodedLoadAssignment(name, ReuseUnchanged(read, before)));
+                continue;
+            }
+
             try
             {
-                var endpoints = ToEndpoints(assignment, $"cluster_load_assignment \"{assignment.ClusterName}\"", limits, skipped);
-                decoded.Add(new DecodedLoadAssignment(assignment.ClusterName, endpoints));
+                if (!before.IsDefaultOrEmpty)
+                {
+                    interner.Offer(before);
+                }
+
+                var endpoints = ToEndpoints(parsed, $"cluster_load_assignment \"{name}\"", limits, skipped, interner);
+                decoded.Add(new DecodedLoadAssignment(name, endpoints));
             }
             catch (XdsResourceException ex)
             {
-                errors.Add(assignment.ClusterName, ex.Message);
+                errors.Add(name, ex.Message);
             }
         }
 
         return decoded;
+    }
+
+    /// <summary>
+    /// Unpacks every resource as <see cref="DiscoveryResponseReader.Unpack"/> does: each one the fast reader
+    /// (<see cref="LoadAssignmentWireReader"/>) takes is read straight into endpoints; any other goes through the
+    /// generated parser (and later <see cref="ToEndpoints"/>), which reports what is wrong with it.
+    /// </summary>
+    private static List<(int Index, UnpackedAssignment Resource)> Unpack(DiscoveryResponse response, XdsResourceLimits limits, EndpointInterner interner, XdsResourceErrors errors)
+    {
+        var resources = new List<(int, UnpackedAssignment)>(response.Resources.Count);
+        for (var i = 0; i < response.Resources.Count; i++)
+        {
+            var any = response.Resources[i];
+            if (!string.Equals(any.TypeUrl, response.TypeUrl, StringComparison.Ordinal))
+            {
+                errors.Add(null, $"resource {i}: type URL \"{any.TypeUrl}\" does not match the response's type URL \"{response.TypeUrl}\"");
+                continue;
+            }
+
+            if (LoadAssignmentWireReader.TryRead(any.Value.Span, limits, interner, out var name, out var endpoints))
+            {
+                resources.Add((i, new UnpackedAssignment(name, null, endpoints)));
+                continue;
+            }
+
+            try
+            {
+                var parsed = ClusterLoadAssignment.Parser.ParseFrom(any.Value);
+                resources.Add((i, new UnpackedAssignment(parsed.ClusterName, parsed, default)));
+            }
+            catch (InvalidProtocolBufferException ex)
+            {
+                errors.Add(null, $"resource {i}: cannot decode ClusterLoadAssignment: {ex.Message}");
+            }
+        }
+
+        return resources;
+    }
+
+    /// <summary>The endpoints with every one equal to an endpoint the assignment had before replaced by that one.</summary>
+    private static ImmutableArray<MeshEndpoint> ReuseUnchanged(ImmutableArray<MeshEndpoint> endpoints, ImmutableArray<MeshEndpoint> before)
+    {
+        if (before.IsDefaultOrEmpty || endpoints.IsEmpty)
+        {
+            return endpoints;
+        }
+
+        var interner = new EndpointInterner();
+        interner.Offer(before);
+        var builder = ImmutableArray.CreateBuilder<MeshEndpoint>(endpoints.Length);
+        var same = endpoints.Length == before.Length;
+        for (var i = 0; i < endpoints.Length; i++)
+        {
+            var shared = interner.Endpoint(endpoints[i]);
+            same = same && ReferenceEquals(shared, before[i]);
+            builder.Add(shared);
+        }
+
+        return same ? before : builder.MoveToImmutable();
     }
 
     /// <summary>Maps and validates the endpoints of a load assignment.</summary>
@@ -93,10 +171,12 @@ internal static class EndpointResourceDecoder
     /// Receives the address kinds (such as <c>EnvoyInternalAddress</c>, <c>Pipe</c>) of endpoints left out because the
     /// client cannot call them; they never make the assignment invalid.
     /// </param>
+    /// <param name="interner">Shares repeated strings, localities, labels and endpoints; a new one when <see langword="null"/>.</param>
     /// <returns>The endpoints.</returns>
     /// <exception cref="XdsResourceException">An endpoint has no usable address or port, or a limit is exceeded.</exception>
-    public static ImmutableArray<MeshEndpoint> ToEndpoints(ClusterLoadAssignment assignment, string context, XdsResourceLimits limits, ISet<string> skipped)
+    public static ImmutableArray<MeshEndpoint> ToEndpoints(ClusterLoadAssignment assignment, string context, XdsResourceLimits limits, ISet<string> skipped, EndpointInterner? interner = null)
     {
+        interner ??= new EndpointInterner();
         ArgumentNullException.ThrowIfNull(assignment);
         ArgumentNullException.ThrowIfNull(limits);
         var count = 0L;
@@ -115,33 +195,33 @@ internal static class EndpointResourceDecoder
         for (var l = 0; l < assignment.Endpoints.Count; l++)
         {
             var group = assignment.Endpoints[l];
-            var locality = group.Locality is { } loc ? new EndpointLocality(loc.Region, loc.Zone, loc.SubZone) : EndpointLocality.None;
+            var locality = group.Locality is { } loc ? interner.Locality(loc.Region, loc.Zone, loc.SubZone) : EndpointLocality.None;
             var localityWeight = group.LoadBalancingWeight ?? 1;
             for (var e = 0; e < group.LbEndpoints.Count; e++)
             {
                 var lbEndpoint = group.LbEndpoints[e];
-                var where = $"{context}: locality {l}, endpoint {e}";
+                var where = new EndpointPosition(context, l, e);
                 if (ReadAddress(lbEndpoint, where, skipped) is not var (address, port))
                 {
                     continue;
                 }
 
-                builder.Add(new MeshEndpoint(
-                    address,
+                builder.Add(interner.Endpoint(new MeshEndpoint(
+                    interner.String(address),
                     port,
                     ToHealth(lbEndpoint.HealthStatus),
                     lbEndpoint.LoadBalancingWeight ?? 1,
                     locality,
                     localityWeight,
                     group.Priority,
-                    ReadLabels(lbEndpoint.Metadata, where, limits)));
+                    interner.Labels(ReadLabels(lbEndpoint.Metadata, where, limits)))));
             }
         }
 
         return builder.DrainToImmutable();
     }
 
-    private static (string Address, int Port)? ReadAddress(LbEndpoint lbEndpoint, string where, ISet<string> skipped)
+    private static (string Address, int Port)? ReadAddress(LbEndpoint lbEndpoint, EndpointPosition where, ISet<string> skipped)
     {
         if (lbEndpoint.HostIdentifierCase != LbEndpoint.HostIdentifierOneofCase.Endpoint)
         {
@@ -183,7 +263,7 @@ internal static class EndpointResourceDecoder
     private static EndpointHealth ToHealth(HealthStatus status) =>
         System.Enum.IsDefined((EndpointHealth)(int)status) ? (EndpointHealth)(int)status : EndpointHealth.Unknown;
 
-    private static Dictionary<string, string>? ReadLabels(Metadata? metadata, string where, XdsResourceLimits limits)
+    private static Dictionary<string, string>? ReadLabels(Metadata? metadata, EndpointPosition where, XdsResourceLimits limits)
     {
         if (metadata is null)
         {
@@ -237,4 +317,13 @@ internal static class EndpointResourceDecoder
             }
         }
     }
+
+    /// <summary>Where an endpoint is, for error messages; formatted only when one is thrown (not once per endpoint).</summary>
+    private readonly record struct EndpointPosition(string Context, int Locality, int Endpoint)
+    {
+        public override string ToString() => $"{Context}: locality {Locality}, endpoint {Endpoint}";
+    }
+
+    /// <summary>A resource as unpacked: its name, and either the generated message or the endpoints the fast reader read.</summary>
+    private readonly record struct UnpackedAssignment(string Name, ClusterLoadAssignment? Parsed, ImmutableArray<MeshEndpoint> Read);
 }

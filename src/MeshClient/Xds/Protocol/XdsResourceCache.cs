@@ -4,168 +4,209 @@ using MeshClient.Registry;
 namespace MeshClient.Xds.Protocol;
 
 /// <summary>
-/// The last applied CDS set and EDS assignments, from which the registry's clusters are built. Kept across
-/// reconnects, so the registry keeps serving the last good state. Not thread-safe: one stream loop owns it.
+/// The last applied clusters (CDS) and load assignments (EDS), from which the registry's clusters are built, resource
+/// by resource: each operation marks only the clusters it changes, and <see cref="PublishTo"/> builds and swaps in only
+/// those (the snapshot shares every other cluster and service with the one before). A push of k clusters costs O(k),
+/// never the size of the mesh. Kept across reconnects, so the registry keeps serving the last good state. Not
+/// thread-safe: one stream loop owns it.
 /// </summary>
-internal sealed class XdsResourceCache
+/// <remarks>
+/// Per-resource operations (for state-of-the-world and delta alike): <see cref="UpsertCluster"/>,
+/// <see cref="RemoveCluster"/>, <see cref="UpsertAssignment"/>, <see cref="RemoveAssignment"/>; then
+/// <see cref="PublishTo"/> once per response.
+/// </remarks>
+internal sealed partial class XdsResourceCache
 {
-    private readonly Dictionary<string, ImmutableArray<MeshEndpoint>> _assignments = new(StringComparer.Ordinal);
-    private List<DecodedCluster> _clusters = [];
+    private readonly Dictionary<string, DecodedCluster> _clusters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EdsAssignment> _assignments = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dirty = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unused = new(StringComparer.Ordinal);
+    private long _endpointCount;
+    private ImmutableArray<string>? _edsServiceNames = ImmutableArray<string>.Empty;
 
     /// <summary>Whether a CDS response has been applied.</summary>
     public bool HasClusters { get; private set; }
 
     /// <summary>The EDS service names of the current clusters, sorted ordinally, without duplicates.</summary>
-    public ImmutableArray<string> EdsServiceNames { get; private set; } = ImmutableArray<string>.Empty;
+    public ImmutableArray<string> EdsServiceNames => _edsServiceNames ??= [.. _assignments
+        .Where(a => a.Value.Users > 0)
+        .Select(a => a.Key)
+        .Order(StringComparer.Ordinal)];
 
     /// <summary>The number of clusters.</summary>
     public int ClusterCount => _clusters.Count;
 
+    /// <summary>The number of endpoints the registry holds once published (each cluster counted, shared assignments too).</summary>
+    public long EndpointCount => _endpointCount;
+
+    /// <summary>Records that the clusters are known (a first CDS response applied), so <see cref="PublishTo"/> publishes.</summary>
+    public void MarkClustersReceived() => HasClusters = true;
+
     /// <summary>
-    /// Replaces the clusters with a full CDS set; clusters missing from it are gone, and the assignments of EDS
-    /// names no cluster uses any more are dropped.
+    /// Replaces the clusters with a full CDS set: clusters missing from it are removed, and the assignments of EDS
+    /// names no cluster uses any more are dropped. Only clusters whose content differs are marked changed.
     /// </summary>
     /// <param name="clusters">The full set.</param>
     public void ReplaceClusters(IReadOnlyList<DecodedCluster> clusters)
     {
-        _clusters = [.. clusters];
+        var present = new HashSet<string>(clusters.Count, StringComparer.Ordinal);
+        foreach (var cluster in clusters)
+        {
+            present.Add(cluster.Name);
+        }
+
+        foreach (var name in _clusters.Keys.Where(n => !present.Contains(n)).ToList())
+        {
+            RemoveCluster(name);
+        }
+
+        foreach (var cluster in clusters)
+        {
+            UpsertCluster(cluster);
+        }
+
+        DropUnusedAssignments();
         HasClusters = true;
-        EdsServiceNames = [.. clusters
-            .Where(c => c.EdsServiceName is not null)
-            .Select(c => c.EdsServiceName!)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)];
-
-        var used = EdsServiceNames.ToHashSet(StringComparer.Ordinal);
-        foreach (var name in _assignments.Keys.Where(n => !used.Contains(n)).ToList())
-        {
-            _assignments.Remove(name);
-        }
     }
 
     /// <summary>
-    /// The full CDS set a response yields (gRFC A46): its valid clusters, plus, for each invalid cluster whose name is
-    /// known, that cluster's last good version (none when it had none). When some invalid resource has no readable
-    /// name it may be any cluster, so no cluster is removed: every current cluster the response lacks stays too.
+    /// Drops the assignments of EDS names no cluster uses any more. Deferred to the end of a response, so a name that
+    /// moves from one cluster to another within it keeps its endpoints. O(names that lost their last cluster).
     /// </summary>
-    /// <param name="valid">The valid clusters of the response.</param>
-    /// <param name="errors">Its invalid clusters.</param>
-    /// <returns>The clusters to apply.</returns>
-    public List<DecodedCluster> WithLastGood(IReadOnlyList<DecodedCluster> valid, XdsResourceErrors errors)
+    public void DropUnusedAssignments()
     {
-        var result = new List<DecodedCluster>(valid.Count + errors.Names.Count);
-        result.AddRange(valid);
-        var present = valid.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var previous in _clusters)
+        foreach (var name in _unused)
         {
-            if (errors.Names.Contains(previous.Name) || (errors.AnyUnnamed && !present.Contains(previous.Name)))
+            if (_assignments.TryGetValue(name, out var entry) && entry.Users == 0)
             {
-                result.Add(previous);
+                _assignments.Remove(name);
             }
         }
 
-        return result;
+        _unused.Clear();
     }
 
-    /// <summary>
-    /// How many endpoints the registry would hold with <paramref name="clusters"/> and the current assignments
-    /// overridden by <paramref name="assignments"/>.
-    /// </summary>
-    /// <param name="clusters">The clusters, or <see langword="null"/> for the current ones.</param>
-    /// <param name="assignments">Assignments that would replace the current ones of their names.</param>
-    /// <returns>The total number of endpoints.</returns>
-    public long CountEndpoints(IReadOnlyList<DecodedCluster>? clusters, IReadOnlyList<DecodedLoadAssignment> assignments)
+    /// <summary>Adds a cluster or replaces the one of its name; nothing is marked when the content is the same.</summary>
+    /// <param name="cluster">The cluster.</param>
+    /// <returns>Whether anything changed.</returns>
+    public bool UpsertCluster(DecodedCluster cluster)
     {
-        var replacing = new Dictionary<string, int>(assignments.Count, StringComparer.Ordinal);
-        foreach (var assignment in assignments)
+        ArgumentNullException.ThrowIfNull(cluster);
+        if (_clusters.TryGetValue(cluster.Name, out var existing))
         {
-            replacing[assignment.ServiceName] = assignment.Endpoints.Length;
+            if (SameCluster(existing, cluster))
+            {
+                return false;
+            }
+
+            Detach(existing);
         }
 
-        var total = 0L;
-        foreach (var cluster in clusters ?? _clusters)
+        // Istio names the EDS resource after the cluster: keep one string for both.
+        if (cluster.EdsServiceName is { } eds && !ReferenceEquals(eds, cluster.Name) && string.Equals(eds, cluster.Name, StringComparison.Ordinal))
         {
-            if (cluster.EdsServiceName is null)
-            {
-                total += cluster.InlineEndpoints.Length;
-                continue;
-            }
-
-            if (replacing.TryGetValue(cluster.EdsServiceName, out var count))
-            {
-                total += count;
-            }
-            else if (_assignments.TryGetValue(cluster.EdsServiceName, out var endpoints))
-            {
-                total += endpoints.Length;
-            }
+            cluster = cluster with { EdsServiceName = cluster.Name };
         }
 
-        return total;
+        _clusters[cluster.Name] = cluster;
+        Attach(cluster);
+        _dirty.Add(cluster.Name);
+        return true;
     }
 
-    /// <summary>Applies EDS assignments; assignments of other names stay as they are.</summary>
-    /// <param name="assignments">The assignments, each for a subscribed name.</param>
-    public void ApplyAssignments(IEnumerable<DecodedLoadAssignment> assignments)
+    /// <summary>Removes a cluster; its EDS assignment is dropped when no other cluster uses it.</summary>
+    /// <param name="name">The cluster name.</param>
+    /// <returns>Whether it was present.</returns>
+    public bool RemoveCluster(string name)
     {
-        foreach (var assignment in assignments)
+        if (!_clusters.Remove(name, out var existing))
         {
-            _assignments[assignment.ServiceName] = assignment.Endpoints;
+            return false;
+        }
+
+        Detach(existing);
+        _dirty.Add(existing.Name);
+        return true;
+    }
+
+    private void Attach(DecodedCluster cluster)
+    {
+        if (cluster.EdsServiceName is not { } name)
+        {
+            _endpointCount += Count(cluster.InlineEndpoints);
+            return;
+        }
+
+        if (!_assignments.TryGetValue(name, out var entry))
+        {
+            entry = new EdsAssignment();
+            _assignments.Add(name, entry);
+        }
+
+        if (entry.Users == 0)
+        {
+            _edsServiceNames = null;
+        }
+
+        entry.AddUser(cluster.Name);
+        _endpointCount += entry.Endpoints?.Length ?? 0;
+    }
+
+    private void Detach(DecodedCluster cluster)
+    {
+        if (cluster.EdsServiceName is not { } name)
+        {
+            _endpointCount -= Count(cluster.InlineEndpoints);
+            return;
+        }
+
+        if (!_assignments.TryGetValue(name, out var entry))
+        {
+            return;
+        }
+
+        _endpointCount -= entry.Endpoints?.Length ?? 0;
+        entry.RemoveUser(cluster.Name);
+        if (entry.Users == 0)
+        {
+            _unused.Add(name);
+            _edsServiceNames = null;
         }
     }
 
-    /// <summary>Whether endpoints for an EDS name are known.</summary>
-    public bool HasAssignment(string serviceName) => _assignments.ContainsKey(serviceName);
+    private static bool SameCluster(DecodedCluster a, DecodedCluster b) =>
+        a.LoadBalancerPolicy == b.LoadBalancerPolicy
+        && a.LocalityWeighted == b.LocalityWeighted
+        && string.Equals(a.EdsServiceName, b.EdsServiceName, StringComparison.Ordinal)
+        && SameEndpoints(a.InlineEndpoints, b.InlineEndpoints);
 
-    /// <summary>Builds the registry's clusters: an EDS cluster without an assignment yet has no endpoints and <see cref="MeshCluster.EndpointsReceived"/> false.</summary>
-    /// <returns>The clusters.</returns>
-    public List<MeshCluster> BuildClusters()
+    private static bool SameEndpoints(ImmutableArray<MeshEndpoint> a, ImmutableArray<MeshEndpoint> b)
     {
-        var result = new List<MeshCluster>(_clusters.Count);
-        foreach (var cluster in _clusters)
+        if (a.IsDefaultOrEmpty || b.IsDefaultOrEmpty)
         {
-            if (cluster.EdsServiceName is null)
+            return a.IsDefaultOrEmpty && b.IsDefaultOrEmpty;
+        }
+
+        if (a == b)
+        {
+            return true;
+        }
+
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < a.Length; i++)
+        {
+            if (!ClusterContent.Equal(a[i], b[i]))
             {
-                result.Add(new MeshCluster(cluster.Name, cluster.InlineEndpoints, cluster.LoadBalancerPolicy, endpointsReceived: true, cluster.LocalityWeighted));
-            }
-            else if (_assignments.TryGetValue(cluster.EdsServiceName, out var endpoints))
-            {
-                result.Add(new MeshCluster(cluster.Name, endpoints, cluster.LoadBalancerPolicy, endpointsReceived: true, cluster.LocalityWeighted));
-            }
-            else
-            {
-                result.Add(new MeshCluster(cluster.Name, ImmutableArray<MeshEndpoint>.Empty, cluster.LoadBalancerPolicy, endpointsReceived: false, cluster.LocalityWeighted));
+                return false;
             }
         }
 
-        return result;
+        return true;
     }
 
-    /// <summary>
-    /// Swaps a new snapshot into <paramref name="registry"/> when its content differs from what the registry holds;
-    /// does nothing before the first CDS response.
-    /// </summary>
-    /// <param name="registry">The registry.</param>
-    /// <returns>The new snapshot, or <see langword="null"/> when nothing changed.</returns>
-    public RegistrySnapshot? PublishTo(MeshRegistry registry)
-    {
-        if (!HasClusters)
-        {
-            return null;
-        }
-
-        var clusters = BuildClusters();
-        RegistrySnapshot? published = null;
-        registry.Update((current, version) =>
-        {
-            if (MeshClusterContent.Equal(current.Clusters, clusters))
-            {
-                return null;
-            }
-
-            published = new RegistrySnapshot(version, clusters);
-            return published;
-        });
-        return published;
-    }
+    private static int Count(ImmutableArray<MeshEndpoint> endpoints) => endpoints.IsDefault ? 0 : endpoints.Length;
 }

@@ -33,6 +33,9 @@ internal sealed class XdsSubscriptionState
     /// <summary>The subscribed resource names, sorted ordinally. Empty for a wildcard subscription (CDS).</summary>
     public ImmutableArray<string> ResourceNames { get; private set; } = ImmutableArray<string>.Empty;
 
+    /// <summary>The subscribed resource names as a set, for O(1) membership tests per resource of a response.</summary>
+    public IReadOnlySet<string> ResourceNameSet { get; private set; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Whether a response has ever been applied.</summary>
     public bool HasVersion { get; private set; }
 
@@ -51,6 +54,7 @@ internal sealed class XdsSubscriptionState
         }
 
         ResourceNames = sorted;
+        ResourceNameSet = sorted.ToHashSet(StringComparer.Ordinal);
         return true;
     }
 
