@@ -50,8 +50,17 @@ public sealed class MeshCluster
     /// </summary>
     public bool LocalityWeighted { get; }
 
+    /// <summary>
+    /// How peers are called over mutual TLS (ISTIO_MUTUAL): from the cluster's UpstreamTlsContext in CDS; <see langword="null"/>
+    /// when the cluster has none (plaintext to every endpoint).
+    /// </summary>
+    internal PeerTlsSettings? PeerTls { get; init; }
+
     /// <summary>Returns a copy with other endpoints.</summary>
     /// <param name="endpoints">The endpoints of the copy.</param>
     /// <returns>The copy, marked as having received its endpoints.</returns>
-    public MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true, LocalityWeighted);
+    public MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true, LocalityWeighted)
+    {
+        PeerTls = PeerTls,
+    };
 }

@@ -126,15 +126,15 @@ internal sealed class XdsResourceCache
         {
             if (cluster.EdsServiceName is null)
             {
-                result.Add(new MeshCluster(cluster.Name, cluster.InlineEndpoints, cluster.LoadBalancerPolicy, endpointsReceived: true, cluster.LocalityWeighted));
+                result.Add(new MeshCluster(cluster.Name, cluster.InlineEndpoints, cluster.LoadBalancerPolicy, endpointsReceived: true, cluster.LocalityWeighted) { PeerTls = cluster.PeerTls });
             }
             else if (_assignments.TryGetValue(cluster.EdsServiceName, out var endpoints))
             {
-                result.Add(new MeshCluster(cluster.Name, endpoints, cluster.LoadBalancerPolicy, endpointsReceived: true, cluster.LocalityWeighted));
+                result.Add(new MeshCluster(cluster.Name, endpoints, cluster.LoadBalancerPolicy, endpointsReceived: true, cluster.LocalityWeighted) { PeerTls = cluster.PeerTls });
             }
             else
             {
-                result.Add(new MeshCluster(cluster.Name, ImmutableArray<MeshEndpoint>.Empty, cluster.LoadBalancerPolicy, endpointsReceived: false, cluster.LocalityWeighted));
+                result.Add(new MeshCluster(cluster.Name, ImmutableArray<MeshEndpoint>.Empty, cluster.LoadBalancerPolicy, endpointsReceived: false, cluster.LocalityWeighted) { PeerTls = cluster.PeerTls });
             }
         }
 
