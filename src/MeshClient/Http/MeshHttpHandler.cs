@@ -65,13 +65,7 @@ public static class MeshHttpHandler
         var time = timeProvider ?? TimeProvider.System;
         var metrics = new MeshMetrics(router.Registry, meterFactory);
         var outliers = ServiceOutlierDetectors.For(settings.OutlierDetection, time);
-        var peerTls = PeerTlsConnector.Create(options, time, loggerFactory);
-        var inner = innerHandler ?? CreateDefaultInnerHandler();
-        if (peerTls is not null && inner is SocketsHttpHandler { ConnectCallback: null } sockets)
-        {
-            peerTls.InstallOn(sockets);
-        }
-
+        var inner = InnerHandler(innerHandler, PeerTlsConnector.Create(options, time, loggerFactory));
         var handler = new MeshRoutingHandler(router, settings, outliers, metrics, time, loggerFactory?.CreateLogger<MeshRoutingHandler>(), SharedRandomSource.Instance, owned: metrics)
         {
             InnerHandler = inner,
@@ -134,6 +128,21 @@ public static class MeshHttpHandler
         }
 
         return new MeshRoutingHandler(router, settings, outliers, metrics, timeProvider, loggerFactory.CreateLogger<MeshRoutingHandler>());
+    }
+
+    /// <summary>
+    /// The handler beneath a Pilot-mode mesh handler: <paramref name="given"/>, else a new default one; a
+    /// <see cref="SocketsHttpHandler"/> without a connect callback gets <paramref name="peerTls"/> (mTLS to peers).
+    /// </summary>
+    internal static HttpMessageHandler InnerHandler(HttpMessageHandler? given, PeerTlsConnector? peerTls)
+    {
+        var inner = given ?? CreateDefaultInnerHandler();
+        if (peerTls is not null && inner is SocketsHttpHandler { ConnectCallback: null } sockets)
+        {
+            peerTls.InstallOn(sockets);
+        }
+
+        return inner;
     }
 
     internal static SocketsHttpHandler CreateDefaultInnerHandler() => new()

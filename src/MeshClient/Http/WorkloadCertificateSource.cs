@@ -93,7 +93,7 @@ internal sealed partial class WorkloadCertificateSource
         {
             certificate = X509Certificate2.CreateFromPem(chainText, Encoding.ASCII.GetString(key));
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             throw new WorkloadCertificateException(
                 $"the workload certificate chain '{Files.CertificateChain}' and private key '{Files.PrivateKey}' do not load as a PEM certificate and its key: {ex.Message}",
