@@ -53,11 +53,11 @@ internal static class PeerTlsDecoder
                 && mode.KindCase == Value.KindOneofCase.StringValue
                 && string.Equals(mode.StringValue, IstioTlsMode, StringComparison.Ordinal))
             {
-                return ReadSocket(match.TransportSocket, $"transport_socket_matches[{i}] \"{match.Name}\"", allEndpoints: false);
+                return ReadSocket(match.TransportSocket, $"cluster \"{cluster.Name}\": transport_socket_matches[{i}] \"{match.Name}\"", allEndpoints: false);
             }
         }
 
-        return cluster.TransportSocket is { } socket ? ReadSocket(socket, "transport_socket", allEndpoints: true) : null;
+        return cluster.TransportSocket is { } socket ? ReadSocket(socket, $"cluster \"{cluster.Name}\": transport_socket", allEndpoints: true) : null;
     }
 
     private static PeerTlsSettings? ReadSocket(TransportSocket? socket, string where, bool allEndpoints)
@@ -138,7 +138,8 @@ internal static class PeerTlsDecoder
                 XdsSanMatcher.Types.SanType.Dns => SubjectAltNameType.Dns,
                 XdsSanMatcher.Types.SanType.Uri => SubjectAltNameType.Uri,
                 XdsSanMatcher.Types.SanType.IpAddress => SubjectAltNameType.IpAddress,
-                _ => throw new XdsResourceException($"{at}: san_type {typed.SanType} is not supported (EMAIL, DNS, URI and IP_ADDRESS are)"),
+                XdsSanMatcher.Types.SanType.OtherName => throw new XdsResourceException($"{at}: san_type OTHER_NAME is not supported (EMAIL, DNS, URI and IP_ADDRESS are)"),
+                _ => throw new XdsResourceException($"{at}: san_type {(typed.SanType == XdsSanMatcher.Types.SanType.Unspecified ? "SAN_TYPE_UNSPECIFIED" : ((int)typed.SanType).ToString(System.Globalization.CultureInfo.InvariantCulture))} is not supported (EMAIL, DNS, URI and IP_ADDRESS are)"),
             };
             if (typed.Matcher is null)
             {
