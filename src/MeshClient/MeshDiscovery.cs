@@ -97,8 +97,8 @@ public sealed class MeshDiscovery : IAsyncDisposable, IDisposable
     /// </summary>
     /// <param name="innerHandler">
     /// The handler that sends to the endpoints; a new <see cref="SocketsHttpHandler"/> when <see langword="null"/>. With a
-    /// workload certificate (<see cref="MeshOptions.Workload"/>) a <see cref="SocketsHttpHandler"/> without a connect
-    /// callback calls peers marked <c>tlsMode: istio</c> over Istio mutual TLS.
+    /// workload certificate (<see cref="MeshOptions.Workload"/>) a <see cref="SocketsHttpHandler"/> calls peers marked
+    /// <c>tlsMode: istio</c> over Istio mutual TLS (after its own connect callback, if any).
     /// </param>
     /// <returns>The handler; the HttpClient or GrpcChannel that owns it disposes it.</returns>
     /// <exception cref="ObjectDisposedException">This client is disposed.</exception>

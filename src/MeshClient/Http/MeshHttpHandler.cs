@@ -34,7 +34,7 @@ public static class MeshHttpHandler
     /// <param name="innerHandler">
     /// The handler that sends to the endpoints; when <see langword="null"/>, a new <see cref="SocketsHttpHandler"/> that
     /// also calls peers over Istio mutual TLS with the workload certificate of <see cref="MeshOptions.Workload"/> (a
-    /// handler given here sends in plaintext unless it is a <see cref="SocketsHttpHandler"/> with no connect callback, which gets the same).
+    /// handler given here gets the same when it is a <see cref="SocketsHttpHandler"/>, after its own connect callback; another kind sends in plaintext).
     /// </param>
     /// <param name="timeProvider">The clock of timeouts, retry delays, ejection times and certificate validity; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where to log; nowhere when <see langword="null"/>.</param>
@@ -132,12 +132,12 @@ public static class MeshHttpHandler
 
     /// <summary>
     /// The handler beneath a Pilot-mode mesh handler: <paramref name="given"/>, else a new default one; a
-    /// <see cref="SocketsHttpHandler"/> without a connect callback gets <paramref name="peerTls"/> (mTLS to peers).
+    /// <see cref="SocketsHttpHandler"/> gets <paramref name="peerTls"/> (mTLS to peers) after its own connect callback, if any.
     /// </summary>
     internal static HttpMessageHandler InnerHandler(HttpMessageHandler? given, PeerTlsConnector? peerTls)
     {
         var inner = given ?? CreateDefaultInnerHandler();
-        if (peerTls is not null && inner is SocketsHttpHandler { ConnectCallback: null } sockets)
+        if (peerTls is not null && inner is SocketsHttpHandler sockets)
         {
             peerTls.InstallOn(sockets);
         }

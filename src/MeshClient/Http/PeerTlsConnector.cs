@@ -23,6 +23,9 @@ internal sealed partial class PeerTlsConnector
     private static readonly SslApplicationProtocol Http11 = SslApplicationProtocol.Http11;
     private static readonly SslApplicationProtocol Http2 = SslApplicationProtocol.Http2;
 
+    /// <summary>The <see cref="SocketsHttpHandler.Properties"/> key that marks a handler the connector is installed on.</summary>
+    internal const string InstalledProperty = "MeshClient.PeerTls";
+
     private readonly WorkloadCertificateSource _certificates;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -53,11 +56,19 @@ internal sealed partial class PeerTlsConnector
             loggerFactory?.CreateLogger<PeerTlsConnector>());
     }
 
-    /// <summary>Sets this connector as <paramref name="handler"/>'s connect callback, after any callback it already has.</summary>
+    /// <summary>
+    /// Sets this connector as <paramref name="handler"/>'s connect callback, after any callback it already has (which
+    /// then opens the transport); once per handler, so a handler shared by two mesh handlers gets one TLS layer.
+    /// </summary>
     /// <param name="handler">The handler beneath the mesh handler.</param>
     public void InstallOn(SocketsHttpHandler handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        if (!handler.Properties.TryAdd(InstalledProperty, true))
+        {
+            return;
+        }
+
         var previous = handler.ConnectCallback;
         handler.ConnectCallback = previous is null
             ? ConnectAsync

@@ -202,6 +202,35 @@ public sealed class PeerTlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sockets_handler_passed_in_keeps_its_connect_callback_and_gets_one_tls_layer_when_shared()
+    {
+        var workload = _certificates.WriteWorkload(Spiffe("productpage"));
+        var (pod, _) = await TlsPod.StartAsync("reviews", Issue(_certificates.Root, Spiffe("reviews")), _certificates.Root);
+        await using var _pod = pod;
+        var own = 0;
+        using var inner = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                Interlocked.Increment(ref own);
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        };
+        var router = Router(Settings(Spiffe("reviews")), (pod, true));
+        var options = new MeshOptions { Workload = _certificates.WorkloadOptions };
+        using var first = new HttpMessageInvoker(MeshHttpHandler.Create(router, options, inner), disposeHandler: false);
+        using var client = new HttpClient(MeshHttpHandler.Create(router, options, inner), disposeHandler: false);
+
+        using var response = await client.GetAsync(Uri).WaitAsync(Bound);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(workload.Thumbprint, Header(response, "X-Client-Certificate"));
+        Assert.Equal(1, Volatile.Read(ref own));
+    }
+
+    [Fact]
     public async Task Without_workload_certificate_files_a_tls_cluster_is_called_in_plaintext_as_before()
     {
         await using var plain = await TestBackend.StartAsync("plain");
