@@ -104,6 +104,7 @@ public sealed class PeerTlsTests : IDisposable
     [InlineData("wrong SAN", "SAN mismatch: the peer certificate's SANs [Uri:spiffe://cluster.local/ns/default/sa/ratings] match none of the cluster's [Uri SAN='spiffe://cluster.local/ns/default/sa/reviews']")]
     [InlineData("untrusted CA", "untrusted chain: the peer certificate 'Uri:spiffe://cluster.local/ns/default/sa/reviews' (issuer 'O=cluster.local, CN=other mesh') does not chain to the mesh root")]
     [InlineData("expired", "expired: the peer certificate 'Uri:spiffe://cluster.local/ns/default/sa/reviews' expired at")]
+    [InlineData("not yet valid", "not yet valid: the peer certificate 'Uri:spiffe://cluster.local/ns/default/sa/reviews' is valid from")]
     public async Task A_refused_handshake_is_a_secure_connection_failure_that_names_the_failed_check(string problem, string expected)
     {
         _certificates.WriteWorkload(Spiffe("productpage"));
@@ -112,6 +113,7 @@ public sealed class PeerTlsTests : IDisposable
         {
             "wrong SAN" => Issue(_certificates.Root, Spiffe("ratings")),
             "untrusted CA" => Issue(CreateRoot("other mesh"), Spiffe("reviews")),
+            "not yet valid" => Issue(_certificates.Root, Spiffe("reviews"), now.AddDays(1), now.AddDays(2)),
             _ => Issue(_certificates.Root, Spiffe("reviews"), now.AddDays(-2), now.AddDays(-1)),
         };
         var (pod, connections) = await TlsPod.StartAsync("reviews", certificate, _certificates.Root);

@@ -56,4 +56,22 @@ public sealed class SubjectAltNameMatcherTests
             [(SubjectAltNameType.Uri, Reviews), (SubjectAltNameType.Dns, "reviews.default.svc"), (SubjectAltNameType.Email, "ops@example.com"), (SubjectAltNameType.IpAddress, "10.1.0.1")],
             SubjectAltNames.Parse(certificate));
     }
+
+    [Fact]
+    public void Peer_tls_settings_are_equal_only_when_every_part_is()
+    {
+        var san = new SubjectAltNameMatcher(SubjectAltNameType.Uri, StringMatchKind.Exact, Reviews);
+        var settings = new PeerTlsSettings("sni", ["istio"], [san], allEndpoints: false);
+        var same = new PeerTlsSettings("sni", ["istio"], [new SubjectAltNameMatcher(SubjectAltNameType.Uri, StringMatchKind.Exact, Reviews)], allEndpoints: false);
+
+        Assert.Equal(settings, same);
+        Assert.Equal(settings.GetHashCode(), same.GetHashCode());
+        Assert.NotEqual(settings, new PeerTlsSettings("other", ["istio"], [san], allEndpoints: false));
+        Assert.NotEqual(settings, new PeerTlsSettings("sni", ["istio", "h2"], [san], allEndpoints: false));
+        Assert.NotEqual(settings, new PeerTlsSettings("sni", ["istio"], [new SubjectAltNameMatcher(SubjectAltNameType.Uri, StringMatchKind.Prefix, Reviews)], allEndpoints: false));
+        Assert.NotEqual(settings, new PeerTlsSettings("sni", ["istio"], [san], allEndpoints: true));
+        Assert.NotEqual(san, new SubjectAltNameMatcher(SubjectAltNameType.Dns, StringMatchKind.Exact, Reviews));
+        Assert.NotEqual(san, new SubjectAltNameMatcher(SubjectAltNameType.Uri, StringMatchKind.Exact, Reviews, ignoreCase: true));
+        Assert.Equal("SNI 'sni', ALPN [istio], Uri SAN='spiffe://cluster.local/ns/default/sa/reviews', endpoints marked tlsMode istio", settings.ToString());
+    }
 }
