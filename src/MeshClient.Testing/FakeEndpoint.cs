@@ -61,4 +61,11 @@ public sealed record FakeEndpoint
 
     /// <summary>The priority level; 0 (the highest) by default.</summary>
     public uint Priority { get; init; }
+
+    /// <summary>
+    /// The endpoint's <c>envoy.transport_socket_match</c> metadata <c>tlsMode</c>: <c>istio</c> (the default) for a pod
+    /// with a sidecar, which gets mutual TLS when the service has <see cref="FakePeerTls"/> settings;
+    /// <see langword="null"/> for a pod without one (no metadata sent, plaintext).
+    /// </summary>
+    public string? TlsMode { get; init; } = "istio";
 }

@@ -207,6 +207,19 @@ public sealed partial class FakePilot : IAsyncDisposable
         return [.. service.Clusters().Select(c => c.ClusterName)];
     }
 
+    /// <summary>
+    /// Sets the Istio mutual TLS settings of a service's clusters (kept when <see cref="SetService"/> replaces the service)
+    /// and pushes to every stream; <see langword="null"/> goes back to the default, an empty UpstreamTlsContext.
+    /// </summary>
+    /// <param name="host">The host, in any form <see cref="SetService"/> accepts.</param>
+    /// <param name="port">The service port.</param>
+    /// <param name="tls">The settings, or <see langword="null"/>.</param>
+    public void SetPeerTls(string host, int port, FakePeerTls? tls)
+    {
+        Store.SetPeerTls(NormalizeHost(host), port, tls);
+        _ = PushToAllStreams();
+    }
+
     /// <summary>Removes a service (all its clusters) and pushes to every stream.</summary>
     /// <param name="host">The host, in any form <see cref="SetService"/> accepts.</param>
     /// <param name="port">The service port.</param>

@@ -95,14 +95,18 @@ public sealed class MeshDiscovery : IAsyncDisposable, IDisposable
     /// Creates a message handler that sends each request (each gRPC call) through the mesh, as
     /// <c>AddMeshRouting()</c> does. Handlers share this client's registry, rules and ejection state.
     /// </summary>
-    /// <param name="innerHandler">The handler that sends to the endpoints; a new <see cref="SocketsHttpHandler"/> when <see langword="null"/>.</param>
+    /// <param name="innerHandler">
+    /// The handler that sends to the endpoints; a new <see cref="SocketsHttpHandler"/> when <see langword="null"/>. With a
+    /// workload certificate (<see cref="MeshOptions.Workload"/>) a <see cref="SocketsHttpHandler"/> calls peers marked
+    /// <c>tlsMode: istio</c> over Istio mutual TLS (after its own connect callback, if any).
+    /// </param>
     /// <returns>The handler; the HttpClient or GrpcChannel that owns it disposes it.</returns>
     /// <exception cref="ObjectDisposedException">This client is disposed.</exception>
     public DelegatingHandler CreateHandler(HttpMessageHandler? innerHandler = null)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var handler = _http.CreateHandler();
-        handler.InnerHandler = innerHandler ?? MeshHttpHandler.CreateDefaultInnerHandler();
+        handler.InnerHandler = MeshHttpHandler.InnerHandler(innerHandler, _http.PeerTls);
         GrpcChannelBalancing.DisableUnder(handler);
         return handler;
     }

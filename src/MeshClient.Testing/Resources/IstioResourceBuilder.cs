@@ -25,7 +25,8 @@ internal static class IstioResourceBuilder
     /// <param name="clusterName">The cluster name, which is also the EDS service name.</param>
     /// <param name="subset">The subset name, or empty.</param>
     /// <param name="v2">Whether the client speaks v2 (nested type URLs and the config source's API version follow).</param>
-    public static XdsCluster BuildCluster(FakeService service, string clusterName, string subset, bool v2)
+    /// <param name="tls">The mTLS settings; <see langword="null"/> sends an empty UpstreamTlsContext in the <c>tlsMode: istio</c> match.</param>
+    public static XdsCluster BuildCluster(FakeService service, string clusterName, string subset, bool v2, FakePeerTls? tls = null)
     {
         var cluster = new XdsCluster
         {
@@ -58,15 +59,24 @@ internal static class IstioResourceBuilder
             Metadata = new Metadata { FilterMetadata = { ["istio"] = ClusterIstioMetadata(service, subset) } },
         };
 
+        var tlsSocket = new TransportSocket
+        {
+            Name = "envoy.transport_sockets.tls",
+            TypedConfig = tls is null
+                ? new Any { TypeUrl = v2 ? XdsTypeUrls.UpstreamTlsContextV2 : XdsTypeUrls.UpstreamTlsContextV3 }
+                : Pack(PeerTlsResourceBuilder.Build(tls, service, subset), v2 ? XdsTypeUrls.UpstreamTlsContextV2 : XdsTypeUrls.UpstreamTlsContextV3),
+        };
+        if (tls is { AllEndpoints: true })
+        {
+            cluster.TransportSocket = tlsSocket;
+            return cluster;
+        }
+
         cluster.TransportSocketMatches.Add(new XdsCluster.Types.TransportSocketMatch
         {
             Name = "tlsMode-istio",
             Match = StringStruct(new Dictionary<string, string> { ["tlsMode"] = "istio" }),
-            TransportSocket = new TransportSocket
-            {
-                Name = "envoy.transport_sockets.tls",
-                TypedConfig = new Any { TypeUrl = v2 ? XdsTypeUrls.UpstreamTlsContextV2 : XdsTypeUrls.UpstreamTlsContextV3 },
-            },
+            TransportSocket = tlsSocket,
         });
         cluster.TransportSocketMatches.Add(new XdsCluster.Types.TransportSocketMatch
         {
@@ -133,15 +143,13 @@ internal static class IstioResourceBuilder
                 Address = new Address { SocketAddress = new SocketAddress { Address = endpoint.Address, PortValue = (uint)endpoint.Port } },
             },
             HealthStatus = (HealthStatus)(int)endpoint.Health,
-            Metadata = new Metadata
-            {
-                FilterMetadata =
-                {
-                    ["istio"] = istio,
-                    ["envoy.transport_socket_match"] = StringStruct(new Dictionary<string, string> { ["tlsMode"] = "istio" }),
-                },
-            },
+            Metadata = new Metadata { FilterMetadata = { ["istio"] = istio } },
         };
+        if (endpoint.TlsMode is { } tlsMode)
+        {
+            lbEndpoint.Metadata.FilterMetadata["envoy.transport_socket_match"] = StringStruct(new Dictionary<string, string> { ["tlsMode"] = tlsMode });
+        }
+
         if (endpoint.Weight > 0)
         {
             lbEndpoint.LoadBalancingWeight = endpoint.Weight;

@@ -12,6 +12,7 @@ internal sealed class ResourceStore
     private readonly object _gate = new();
     private readonly SortedDictionary<(string Host, int Port), FakeService> _services = new(ServiceKeyComparer.Instance);
     private readonly Dictionary<string, ImmutableArray<Any>> _raw = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Host, int Port), FakePeerTls> _peerTls = [];
 
     /// <summary>Adds or replaces a service.</summary>
     public void SetService(FakeService service)
@@ -28,6 +29,22 @@ internal sealed class ResourceStore
         lock (_gate)
         {
             return _services.Remove((host, port));
+        }
+    }
+
+    /// <summary>Sets (or with <see langword="null"/> removes) the mTLS settings of a service's clusters; kept across <see cref="SetService"/>.</summary>
+    public void SetPeerTls(string host, int port, FakePeerTls? tls)
+    {
+        lock (_gate)
+        {
+            if (tls is null)
+            {
+                _peerTls.Remove((host, port));
+            }
+            else
+            {
+                _peerTls[(host, port)] = tls;
+            }
         }
     }
 
@@ -56,6 +73,7 @@ internal sealed class ResourceStore
         {
             _services.Clear();
             _raw.Clear();
+            _peerTls.Clear();
         }
     }
 
@@ -91,7 +109,7 @@ internal sealed class ResourceStore
             {
                 var v2 = XdsTypeUrls.IsV2(typeUrl);
                 var clusters = _services.Values
-                    .SelectMany(s => s.Clusters().Select(c => IstioResourceBuilder.BuildCluster(s, c.ClusterName, c.Subset, v2)))
+                    .SelectMany(s => s.Clusters().Select(c => IstioResourceBuilder.BuildCluster(s, c.ClusterName, c.Subset, v2, _peerTls.GetValueOrDefault((s.Host, s.Port)))))
                     .ToList();
                 return new ServedResources(
                     [.. clusters.Select(c => IstioResourceBuilder.Pack(c, typeUrl))],

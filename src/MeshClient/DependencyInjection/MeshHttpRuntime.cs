@@ -23,6 +23,7 @@ internal sealed class MeshHttpRuntime
         Settings = MeshHttpSettings.FromOptions(options);
         _routing = Settings.Mode == MeshMode.Pilot ? routing() : null;
         Outliers = ServiceOutlierDetectors.For(Settings.OutlierDetection, time);
+        PeerTls = Settings.Mode == MeshMode.Pilot ? PeerTlsConnector.Create(options, time, loggerFactory) : null;
         _metrics = metrics;
         _time = time;
         _loggerFactory = loggerFactory;
@@ -32,6 +33,12 @@ internal sealed class MeshHttpRuntime
 
     /// <summary>The outlier detectors; <see langword="null"/> when ejection is off.</summary>
     public ServiceOutlierDetectors? Outliers { get; }
+
+    /// <summary>
+    /// The mTLS connector of the workload certificate (one per app, so the certificate is loaded once and re-read as it
+    /// rotates); <see langword="null"/> when none is configured or present, or in Sidecar mode (the sidecar does mTLS).
+    /// </summary>
+    public PeerTlsConnector? PeerTls { get; }
 
     /// <summary>The router of Pilot mode; <see langword="null"/> in Sidecar mode.</summary>
     public MeshRouter? Router => _routing?.Router;

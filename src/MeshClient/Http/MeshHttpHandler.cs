@@ -31,8 +31,12 @@ public static class MeshHttpHandler
     /// </summary>
     /// <param name="router">The router over the registry.</param>
     /// <param name="options">The options (identity, Host header, unknown hosts, retry, timeout, ejection); defaults when <see langword="null"/>.</param>
-    /// <param name="innerHandler">The handler that sends to the endpoints; a new <see cref="SocketsHttpHandler"/> when <see langword="null"/>.</param>
-    /// <param name="timeProvider">The clock of timeouts, retry delays and ejection times; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="innerHandler">
+    /// The handler that sends to the endpoints; when <see langword="null"/>, a new <see cref="SocketsHttpHandler"/> that
+    /// also calls peers over Istio mutual TLS with the workload certificate of <see cref="MeshOptions.Workload"/> (a
+    /// handler given here gets the same when it is a <see cref="SocketsHttpHandler"/>, after its own connect callback; another kind sends in plaintext).
+    /// </param>
+    /// <param name="timeProvider">The clock of timeouts, retry delays, ejection times and certificate validity; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <param name="loggerFactory">Where to log; nowhere when <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the <c>MeshClient</c> meter; a plain meter when <see langword="null"/>.</param>
     /// <returns>
@@ -61,9 +65,10 @@ public static class MeshHttpHandler
         var time = timeProvider ?? TimeProvider.System;
         var metrics = new MeshMetrics(router.Registry, meterFactory);
         var outliers = ServiceOutlierDetectors.For(settings.OutlierDetection, time);
+        var inner = InnerHandler(innerHandler, PeerTlsConnector.Create(options, time, loggerFactory));
         var handler = new MeshRoutingHandler(router, settings, outliers, metrics, time, loggerFactory?.CreateLogger<MeshRoutingHandler>(), SharedRandomSource.Instance, owned: metrics)
         {
-            InnerHandler = innerHandler ?? CreateDefaultInnerHandler(),
+            InnerHandler = inner,
         };
         GrpcChannelBalancing.DisableUnder(handler);
         return handler;
@@ -123,6 +128,21 @@ public static class MeshHttpHandler
         }
 
         return new MeshRoutingHandler(router, settings, outliers, metrics, timeProvider, loggerFactory.CreateLogger<MeshRoutingHandler>());
+    }
+
+    /// <summary>
+    /// The handler beneath a Pilot-mode mesh handler: <paramref name="given"/>, else a new default one; a
+    /// <see cref="SocketsHttpHandler"/> gets <paramref name="peerTls"/> (mTLS to peers) after its own connect callback, if any.
+    /// </summary>
+    internal static HttpMessageHandler InnerHandler(HttpMessageHandler? given, PeerTlsConnector? peerTls)
+    {
+        var inner = given ?? CreateDefaultInnerHandler();
+        if (peerTls is not null && inner is SocketsHttpHandler sockets)
+        {
+            peerTls.InstallOn(sockets);
+        }
+
+        return inner;
     }
 
     internal static SocketsHttpHandler CreateDefaultInnerHandler() => new()

@@ -280,6 +280,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         var endpoint = decision.Endpoint!;
         var request = call.Request;
         request.RequestUri = EndpointUri(call.OriginalUri, endpoint);
+        PeerTlsRequest.Apply(request, decision, endpoint);
         var endpointCall = _router.BeginCall(decision);
         try
         {

@@ -33,6 +33,9 @@ public sealed class MeshOptions
     /// <summary>Sidecar mode's address rule.</summary>
     public MeshSidecarOptions Sidecar { get; set; } = new();
 
+    /// <summary>The workload certificate for Istio mutual TLS to peers (ISTIO_MUTUAL).</summary>
+    public MeshWorkloadOptions Workload { get; set; } = new();
+
     /// <summary>The timeout of one call attempt through the mesh; <see langword="null"/> for none. Default 30 s.</summary>
     public TimeSpan? Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -92,6 +92,7 @@ internal sealed partial class MeshOptionsValidator : IValidateOptions<MeshOption
             Fail(errors, "Routing:ReloadDebounce", $"is {Format(options.Routing.ReloadDebounce)}; it must not be negative");
         }
 
+        ValidateWorkload(errors, options.Workload);
         ValidateRetry(errors, options.Retry);
         ValidateOutlierDetection(errors, options.OutlierDetection);
         if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -104,6 +105,25 @@ internal sealed partial class MeshOptionsValidator : IValidateOptions<MeshOption
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private void ValidateWorkload(List<string> errors, MeshWorkloadOptions? workload)
+    {
+        if (workload is null)
+        {
+            return;
+        }
+
+        string?[] files = [workload.CertificateChainFile, workload.PrivateKeyFile, workload.RootCertificateFile];
+        var set = files.Count(f => f is not null);
+        if (files.Any(f => f is not null && string.IsNullOrWhiteSpace(f)))
+        {
+            Fail(errors, "Workload", "a certificate file path is empty: give a path or leave it unset");
+        }
+        else if (set is > 0 and < 3)
+        {
+            Fail(errors, "Workload", "CertificateChainFile, PrivateKeyFile and RootCertificateFile go together: set all three, or none to use istio-agent's files in /var/lib/istio/data when they exist");
+        }
     }
 
     private void ValidatePilot(List<string> errors, MeshOptions options)

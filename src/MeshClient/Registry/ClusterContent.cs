@@ -6,7 +6,7 @@ namespace MeshClient.Registry;
 /// </summary>
 internal static class ClusterContent
 {
-    /// <summary>Whether two clusters have the same name, policy, endpoint state and endpoints (in order).</summary>
+    /// <summary>Whether two clusters have the same name, policy, endpoint state, peer TLS settings and endpoints (in order).</summary>
     public static bool Equal(MeshCluster a, MeshCluster b)
     {
         if (ReferenceEquals(a, b))
@@ -18,6 +18,7 @@ internal static class ClusterContent
             || a.LoadBalancerPolicy != b.LoadBalancerPolicy
             || a.EndpointsReceived != b.EndpointsReceived
             || a.LocalityWeighted != b.LocalityWeighted
+            || !Equals(a.PeerTls, b.PeerTls)
             || a.Endpoints.Length != b.Endpoints.Length)
         {
             return false;
@@ -82,6 +83,7 @@ internal static class ClusterContent
             || a.Locality != b.Locality
             || a.LocalityWeight != b.LocalityWeight
             || a.Priority != b.Priority
+            || a.IstioTlsMode != b.IstioTlsMode
             || !a.OwnLabels.ContentEquals(b.OwnLabels))
         {
             return false;

@@ -50,7 +50,7 @@ public sealed class MeshCluster
     /// </summary>
     public bool LocalityWeighted { get; }
 
-    private MeshCluster(MeshCluster source, ImmutableArray<MeshEndpoint> endpoints, ClusterLoadBalancerPolicy loadBalancerPolicy, bool endpointsReceived, bool localityWeighted)
+    private MeshCluster(MeshCluster source, ImmutableArray<MeshEndpoint> endpoints, ClusterLoadBalancerPolicy loadBalancerPolicy, bool endpointsReceived, bool localityWeighted, PeerTlsSettings? peerTls)
     {
         Name = source.Name;
         IstioName = source.IstioName;
@@ -58,19 +58,29 @@ public sealed class MeshCluster
         LoadBalancerPolicy = loadBalancerPolicy;
         EndpointsReceived = endpointsReceived;
         LocalityWeighted = localityWeighted;
+        PeerTls = peerTls;
     }
 
     /// <summary>
     /// A cluster of the same name with this content, sharing the parsed name (no allocation but the cluster), or this
     /// cluster itself when the content is the same objects.
     /// </summary>
-    internal MeshCluster With(ImmutableArray<MeshEndpoint> endpoints, ClusterLoadBalancerPolicy loadBalancerPolicy, bool endpointsReceived, bool localityWeighted) =>
-        Endpoints == endpoints && LoadBalancerPolicy == loadBalancerPolicy && EndpointsReceived == endpointsReceived && LocalityWeighted == localityWeighted
+    internal MeshCluster With(ImmutableArray<MeshEndpoint> endpoints, ClusterLoadBalancerPolicy loadBalancerPolicy, bool endpointsReceived, bool localityWeighted, PeerTlsSettings? peerTls) =>
+        Endpoints == endpoints && LoadBalancerPolicy == loadBalancerPolicy && EndpointsReceived == endpointsReceived && LocalityWeighted == localityWeighted && Equals(PeerTls, peerTls)
             ? this
-            : new MeshCluster(this, endpoints, loadBalancerPolicy, endpointsReceived, localityWeighted);
+            : new MeshCluster(this, endpoints, loadBalancerPolicy, endpointsReceived, localityWeighted, peerTls);
+
+    /// <summary>
+    /// How peers are called over mutual TLS (ISTIO_MUTUAL): from the cluster's UpstreamTlsContext in CDS; <see langword="null"/>
+    /// when the cluster has none (plaintext to every endpoint).
+    /// </summary>
+    internal PeerTlsSettings? PeerTls { get; init; }
 
     /// <summary>Returns a copy with other endpoints.</summary>
     /// <param name="endpoints">The endpoints of the copy.</param>
     /// <returns>The copy, marked as having received its endpoints.</returns>
-    internal MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true, LocalityWeighted);
+    internal MeshCluster WithEndpoints(ImmutableArray<MeshEndpoint> endpoints) => new(Name, endpoints, LoadBalancerPolicy, endpointsReceived: true, LocalityWeighted)
+    {
+        PeerTls = PeerTls,
+    };
 }

@@ -70,11 +70,17 @@ public sealed class MeshEndpoint
     /// <summary>The labels, compact and shared by endpoints with the same labels when the decoder interned them.</summary>
     internal EndpointLabels OwnLabels { get; }
 
+    /// <summary>
+    /// Whether the endpoint has an Istio sidecar (EDS metadata <c>envoy.transport_socket_match: {tlsMode: istio}</c>):
+    /// a cluster's <c>tlsMode: istio</c> TLS settings apply to it; an endpoint without the mark gets plaintext.
+    /// </summary>
+    internal bool IstioTlsMode { get; init; }
+
     /// <summary>Returns a copy of this endpoint whose labels are <paramref name="labels"/>.</summary>
     /// <param name="labels">The labels of the copy.</param>
     /// <returns>The copy.</returns>
     internal MeshEndpoint WithLabels(IReadOnlyDictionary<string, string> labels) =>
-        new(Address, Port, Health, Weight, Locality, LocalityWeight, Priority, labels);
+        new(Address, Port, Health, Weight, Locality, LocalityWeight, Priority, labels) { IstioTlsMode = IstioTlsMode };
 
     /// <summary>Whether <paramref name="other"/> has the same address and port.</summary>
     /// <param name="other">The endpoint to compare with.</param>

@@ -9,6 +9,7 @@ namespace MeshClient.Registry;
 public sealed class MeshService
 {
     private static readonly FrozenDictionary<string, MeshCluster> NoSubsets = FrozenDictionary<string, MeshCluster>.Empty;
+    private bool? _usesPeerTls;
 
     internal MeshService(string host, string name, string? @namespace, int port, MeshCluster? all, FrozenDictionary<string, MeshCluster> subsets)
     {
@@ -37,6 +38,9 @@ public sealed class MeshService
 
     /// <summary>The subset clusters by subset name.</summary>
     public IReadOnlyDictionary<string, MeshCluster> Subsets { get; }
+
+    /// <summary>Whether any of the service's clusters calls its peers over mutual TLS (has <see cref="MeshCluster.PeerTls"/>).</summary>
+    internal bool UsesPeerTls => _usesPeerTls ??= AllEndpoints?.PeerTls is not null || Subsets.Values.Any(c => c.PeerTls is not null);
 
     /// <summary>The clusters that hold the service's endpoints: the all-endpoints cluster, else each subset.</summary>
     internal IEnumerable<MeshCluster> EndpointClusters => AllEndpoints is { } all ? [all] : Subsets.Values;

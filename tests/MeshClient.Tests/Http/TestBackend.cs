@@ -45,14 +45,22 @@ internal sealed class TestBackend : IAsyncDisposable
         set => _behaviour = value;
     }
 
-    public static async Task<TestBackend> StartAsync(string id, HttpProtocols protocols = HttpProtocols.Http1)
+    public static async Task<TestBackend> StartAsync(string id, HttpProtocols protocols = HttpProtocols.Http1, Action<ListenOptions>? listen = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = protocols);
+
+            // A pod behind a sidecar gets :scheme http over mTLS (Envoy forwards the caller's scheme); Kestrel
+            // terminating the TLS itself refuses that unless told to accept it.
+            kestrel.AllowAlternateSchemes = listen is not null;
+            kestrel.Listen(IPAddress.Loopback, 0, options =>
+            {
+                options.Protocols = protocols;
+                listen?.Invoke(options);
+            });
         });
 
         var app = builder.Build();

@@ -7,9 +7,11 @@ namespace MeshClient.Xds.Protocol;
 
 /// <summary>
 /// Decodes and validates CDS responses. Reads a cluster's name, discovery type, <c>eds_cluster_config.service_name</c>,
-/// <c>lb_policy</c>, whether <c>common_lb_config.locality_weighted_lb_config</c> is set, and inline <c>load_assignment</c>; everything else Istio sends to a sidecar (transport sockets and
-/// their matches, TLS contexts, circuit breakers, outlier detection, filter and Istio metadata, fields this subset
-/// does not declare) is ignored, never rejected.
+/// <c>lb_policy</c>, whether <c>common_lb_config.locality_weighted_lb_config</c> is set, inline <c>load_assignment</c>,
+/// and the peer TLS settings of its <c>tlsMode: istio</c> transport socket match or plain transport socket
+/// (<see cref="PeerTlsDecoder"/>; a malformed TLS context rejects the cluster); everything else Istio sends to a sidecar
+/// (circuit breakers, outlier detection, filter and Istio metadata, fields this subset does not declare) is ignored,
+/// never rejected.
 /// </summary>
 internal static class ClusterResourceDecoder
 {
@@ -58,17 +60,18 @@ internal static class ClusterResourceDecoder
     {
         var policy = ToPolicy(cluster.LbPolicy);
         var localityWeighted = cluster.CommonLbConfig?.LocalityConfigSpecifierCase == XdsCluster.Types.CommonLbConfig.LocalityConfigSpecifierOneofCase.LocalityWeightedLbConfig;
+        var peerTls = PeerTlsDecoder.Read(cluster);
         if (cluster.ClusterDiscoveryTypeCase == XdsCluster.ClusterDiscoveryTypeOneofCase.Type && cluster.Type == XdsCluster.Types.DiscoveryType.Eds)
         {
             var serviceName = cluster.EdsClusterConfig is { ServiceName.Length: > 0 } eds ? eds.ServiceName : cluster.Name;
-            return new DecodedCluster(cluster.Name, policy, serviceName, ImmutableArray<MeshEndpoint>.Empty, localityWeighted);
+            return new DecodedCluster(cluster.Name, policy, serviceName, ImmutableArray<MeshEndpoint>.Empty, localityWeighted) { PeerTls = peerTls };
         }
 
         // STATIC, STRICT_DNS, LOGICAL_DNS and ORIGINAL_DST clusters carry their endpoints (if any) inline.
         var endpoints = cluster.LoadAssignment is { } assignment
             ? EndpointResourceDecoder.ToEndpoints(assignment, $"cluster \"{cluster.Name}\": load_assignment", limits, skipped)
             : ImmutableArray<MeshEndpoint>.Empty;
-        return new DecodedCluster(cluster.Name, policy, null, endpoints, localityWeighted);
+        return new DecodedCluster(cluster.Name, policy, null, endpoints, localityWeighted) { PeerTls = peerTls };
     }
 
     private static ClusterLoadBalancerPolicy ToPolicy(XdsCluster.Types.LbPolicy policy) => policy switch

@@ -17,4 +17,8 @@ internal sealed record DecodedCluster(
     ClusterLoadBalancerPolicy LoadBalancerPolicy,
     string? EdsServiceName,
     ImmutableArray<MeshEndpoint> InlineEndpoints,
-    bool LocalityWeighted = false);
+    bool LocalityWeighted = false)
+{
+    /// <summary>The peer TLS settings (ISTIO_MUTUAL); <see langword="null"/> for plaintext.</summary>
+    public PeerTlsSettings? PeerTls { get; init; }
+}

@@ -18,7 +18,9 @@ namespace MeshClient.Xds.Protocol;
 /// <c>load_balancing_weight</c> (1 when absent); locality, locality weight (1 when absent) and priority from the
 /// enclosing <c>LocalityLbEndpoints</c>. Labels merge the string fields of <c>metadata.filter_metadata["envoy.lb"]</c>
 /// with the string fields of the struct <c>metadata.filter_metadata["istio"].labels</c>; on a clash the Istio labels
-/// win. Fields of other types and all other metadata are ignored.
+/// win. The endpoint has a sidecar (gets the cluster's <c>tlsMode: istio</c> TLS settings) when
+/// <c>metadata.filter_metadata["envoy.transport_socket_match"].tlsMode</c> is <c>istio</c>. Fields of other types and
+/// all other metadata are ignored.
 /// </remarks>
 internal static class EndpointResourceDecoder
 {
@@ -27,6 +29,9 @@ internal static class EndpointResourceDecoder
 
     /// <summary>The filter metadata key whose <c>labels</c> struct holds endpoint labels.</summary>
     public const string IstioMetadataKey = "istio";
+
+    /// <summary>The filter metadata key whose <c>tlsMode</c> field marks an endpoint with an Istio sidecar.</summary>
+    public const string TransportSocketMatchKey = "envoy.transport_socket_match";
 
     /// <summary>
     /// Decodes an EDS response resource by resource (gRFC A46), keeping only the resources that were requested. An
@@ -214,7 +219,10 @@ internal static class EndpointResourceDecoder
                     locality,
                     localityWeight,
                     group.Priority,
-                    interner.Labels(ReadLabels(lbEndpoint.Metadata, where, limits)))));
+                    interner.Labels(ReadLabels(lbEndpoint.Metadata, where, limits)))
+                {
+                    IstioTlsMode = HasIstioTlsMode(lbEndpoint.Metadata),
+                }));
             }
         }
 
@@ -259,6 +267,13 @@ internal static class EndpointResourceDecoder
 
         return (socket.Address, (int)socket.PortValue);
     }
+
+    private static bool HasIstioTlsMode(Metadata? metadata) =>
+        metadata is not null
+        && metadata.FilterMetadata.TryGetValue(TransportSocketMatchKey, out var match)
+        && match.Fields.TryGetValue(PeerTlsDecoder.TlsModeKey, out var mode)
+        && mode.KindCase == Value.KindOneofCase.StringValue
+        && string.Equals(mode.StringValue, PeerTlsDecoder.IstioTlsMode, StringComparison.Ordinal);
 
     private static EndpointHealth ToHealth(HealthStatus status) =>
         System.Enum.IsDefined((EndpointHealth)(int)status) ? (EndpointHealth)(int)status : EndpointHealth.Unknown;

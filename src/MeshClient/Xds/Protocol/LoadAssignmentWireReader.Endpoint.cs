@@ -17,6 +17,7 @@ internal static partial class LoadAssignmentWireReader
         uint health = 0;
         uint? weight = null;
         var labels = new LabelPairs();
+        var istioTls = false;
         var seen = 0;
         while (!reader.End)
         {
@@ -42,7 +43,7 @@ internal static partial class LoadAssignmentWireReader
 
                     break;
                 case 3 when wire == ProtoWireReader.LengthDelimited && Once(ref seen, 4):
-                    if (!reader.TryReadBytes(out var metadata) || !TryReadMetadata(metadata, interner, ref labels))
+                    if (!reader.TryReadBytes(out var metadata) || !TryReadMetadata(metadata, interner, ref labels, ref istioTls))
                     {
                         return false;
                     }
@@ -81,7 +82,10 @@ internal static partial class LoadAssignmentWireReader
             locality,
             localityWeight,
             priority,
-            interner.Labels(items)));
+            interner.Labels(items))
+        {
+            IstioTlsMode = istioTls,
+        });
         return true;
     }
 

@@ -8,8 +8,11 @@ namespace MeshClient.Xds.Protocol;
 /// </summary>
 internal static partial class LoadAssignmentWireReader
 {
-    /// <summary>Reads Metadata { map&lt;string, Struct&gt; filter_metadata = 1 }: the labels of envoy.lb and istio.labels; the rest is only checked.</summary>
-    private static bool TryReadMetadata(ReadOnlySpan<byte> bytes, EndpointInterner interner, ref LabelPairs labels)
+    /// <summary>
+    /// Reads Metadata { map&lt;string, Struct&gt; filter_metadata = 1 }: the labels of envoy.lb and istio.labels and the
+    /// sidecar mark of envoy.transport_socket_match (tlsMode: istio); the rest is only checked.
+    /// </summary>
+    private static bool TryReadMetadata(ReadOnlySpan<byte> bytes, EndpointInterner interner, ref LabelPairs labels, ref bool istioTls)
     {
         var reader = new ProtoWireReader(bytes);
         while (!reader.End)
@@ -38,10 +41,54 @@ internal static partial class LoadAssignmentWireReader
             {
                 return false;
             }
+            else if (key.SequenceEqual(TransportSocketMatchUtf8))
+            {
+                // A repeated map key: the last entry wins, as in the generated parser.
+                istioTls = HasIstioTlsMode(value);
+            }
         }
 
         return true;
     }
+
+    /// <summary>Whether a Struct already checked by <see cref="TryReadStruct"/> has <c>tlsMode</c> = string <c>istio</c> (the last entry of that key wins).</summary>
+    private static bool HasIstioTlsMode(ReadOnlySpan<byte> structBytes)
+    {
+        var istio = false;
+        var reader = new ProtoWireReader(structBytes);
+        while (!reader.End && reader.TryReadTag(out _, out _) && reader.TryReadBytes(out var entry) && TryReadMapEntry(entry, out var key, out var value))
+        {
+            if (!key.SequenceEqual(TlsModeUtf8))
+            {
+                continue;
+            }
+
+            // Value { string_value = 3 } (a oneof: the last kind read wins).
+            istio = false;
+            var inner = new ProtoWireReader(value);
+            while (!inner.End && inner.TryReadTag(out var field, out var wire))
+            {
+                if (field == 3 && wire == ProtoWireReader.LengthDelimited && inner.TryReadBytes(out var text))
+                {
+                    istio = text.SequenceEqual(IstioUtf8);
+                }
+                else if (!inner.TrySkip(wire))
+                {
+                    break;
+                }
+                else
+                {
+                    istio = false;
+                }
+            }
+        }
+
+        return istio;
+    }
+
+    private static ReadOnlySpan<byte> TransportSocketMatchUtf8 => "envoy.transport_socket_match"u8;
+
+    private static ReadOnlySpan<byte> TlsModeUtf8 => "tlsMode"u8;
 
     private static ReadOnlySpan<byte> EnvoyLbUtf8 => "envoy.lb"u8;
 

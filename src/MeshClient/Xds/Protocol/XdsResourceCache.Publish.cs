@@ -182,7 +182,7 @@ internal sealed partial class XdsResourceCache
         }
 
         return existing is not null
-            ? existing.With(endpoints, cluster.LoadBalancerPolicy, received, cluster.LocalityWeighted)
-            : new MeshCluster(cluster.Name, endpoints, cluster.LoadBalancerPolicy, received, cluster.LocalityWeighted);
+            ? existing.With(endpoints, cluster.LoadBalancerPolicy, received, cluster.LocalityWeighted, cluster.PeerTls)
+            : new MeshCluster(cluster.Name, endpoints, cluster.LoadBalancerPolicy, received, cluster.LocalityWeighted) { PeerTls = cluster.PeerTls };
     }
 }

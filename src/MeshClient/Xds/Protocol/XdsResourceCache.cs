@@ -177,6 +177,7 @@ internal sealed partial class XdsResourceCache
     private static bool SameCluster(DecodedCluster a, DecodedCluster b) =>
         a.LoadBalancerPolicy == b.LoadBalancerPolicy
         && a.LocalityWeighted == b.LocalityWeighted
+        && Equals(a.PeerTls, b.PeerTls)
         && string.Equals(a.EdsServiceName, b.EdsServiceName, StringComparison.Ordinal)
         && SameEndpoints(a.InlineEndpoints, b.InlineEndpoints);
 
