@@ -22,6 +22,9 @@ internal static class MeshOptionsMapping
         ReconnectMultiplier = options.Pilot.ReconnectBackoffMultiplier,
         ReconnectMaxDelay = options.Pilot.ReconnectMaxBackoff,
         Limits = options.Pilot.Limits,
+        Protocol = options.Pilot.XdsProtocol,
+        OnDemandEndpoints = options.Pilot.OnDemandEndpoints,
+        OnDemandIdleTimeout = options.Pilot.OnDemandIdleTimeout,
     };
 
     public static MeshRouterOptions ToRouterOptions(this MeshOptions options, string defaultNamespace)

@@ -14,6 +14,22 @@ public sealed class MeshPilotOptions
     /// <summary>The xDS API version: <see cref="XdsVersion.V3"/> for istiod 1.8 and later (default), <see cref="XdsVersion.V2"/> for Pilot 1.0 to 1.7.</summary>
     public XdsVersion XdsVersion { get; set; } = XdsVersion.V3;
 
+    /// <summary>
+    /// How resources are exchanged: <see cref="XdsProtocol.StateOfTheWorld"/> (default) or <see cref="XdsProtocol.Delta"/>
+    /// (incremental xDS; needs <see cref="XdsVersion"/> V3).
+    /// </summary>
+    public XdsProtocol XdsProtocol { get; set; } = XdsProtocol.StateOfTheWorld;
+
+    /// <summary>
+    /// When <see langword="true"/>, endpoints (EDS) are subscribed only for the services the app calls, on first use (that
+    /// call waits up to <see cref="ResourceTimeout"/> for them), and unsubscribed after <see cref="OnDemandIdleTimeout"/>
+    /// without a call. Clusters (CDS) are always subscribed whole. Default <see langword="false"/>: every service's endpoints.
+    /// </summary>
+    public bool OnDemandEndpoints { get; set; }
+
+    /// <summary>With <see cref="OnDemandEndpoints"/>: how long a service may go without a call before its endpoints are unsubscribed. Default 5 min.</summary>
+    public TimeSpan OnDemandIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long start-up waits for the first complete state before going on without it. Default 10 s.</summary>
     public TimeSpan InitialSyncTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -11,6 +11,7 @@ internal sealed class XdsResourceCache
 {
     private readonly Dictionary<string, ImmutableArray<MeshEndpoint>> _assignments = new(StringComparer.Ordinal);
     private List<DecodedCluster> _clusters = [];
+    private Dictionary<string, DecodedCluster> _clustersByName = new(StringComparer.Ordinal);
 
     /// <summary>Whether a CDS response has been applied.</summary>
     public bool HasClusters { get; private set; }
@@ -29,6 +30,7 @@ internal sealed class XdsResourceCache
     public void ReplaceClusters(IReadOnlyList<DecodedCluster> clusters)
     {
         _clusters = [.. clusters];
+        _clustersByName = _clusters.ToDictionary(c => c.Name, StringComparer.Ordinal);
         HasClusters = true;
         EdsServiceNames = [.. clusters
             .Where(c => c.EdsServiceName is not null)
@@ -38,6 +40,53 @@ internal sealed class XdsResourceCache
 
         var used = EdsServiceNames.ToHashSet(StringComparer.Ordinal);
         foreach (var name in _assignments.Keys.Where(n => !used.Contains(n)).ToList())
+        {
+            _assignments.Remove(name);
+        }
+    }
+
+    /// <summary>The current cluster named <paramref name="name"/>, or <see langword="null"/>.</summary>
+    public DecodedCluster? FindCluster(string name) => _clustersByName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The full CDS set after a delta: the current clusters without <paramref name="removed"/>, with
+    /// <paramref name="upserts"/> replacing those of their names or added after them.
+    /// </summary>
+    /// <param name="upserts">Clusters added or changed.</param>
+    /// <param name="removed">Names of clusters removed.</param>
+    /// <returns>The clusters to apply with <see cref="ReplaceClusters"/>.</returns>
+    public List<DecodedCluster> WithChanges(IReadOnlyList<DecodedCluster> upserts, IReadOnlyCollection<string> removed)
+    {
+        var byName = upserts.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var result = new List<DecodedCluster>(_clusters.Count + upserts.Count);
+        foreach (var current in _clusters)
+        {
+            if (byName.Remove(current.Name, out var replacement))
+            {
+                result.Add(replacement);
+            }
+            else if (!removed.Contains(current.Name))
+            {
+                result.Add(current);
+            }
+        }
+
+        foreach (var upsert in upserts)
+        {
+            if (byName.ContainsKey(upsert.Name))
+            {
+                result.Add(upsert);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Forgets the assignments of <paramref name="serviceNames"/> (unsubscribed, or removed by Pilot).</summary>
+    /// <param name="serviceNames">The EDS service names.</param>
+    public void RemoveAssignments(IEnumerable<string> serviceNames)
+    {
+        foreach (var name in serviceNames)
         {
             _assignments.Remove(name);
         }
