@@ -132,7 +132,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
 
         if (mayWaitForEndpoints
             && decision.Service is { } service
-            && _router.Registry.NoteServiceUsed(service) is { IsCompleted: false } arriving)
+            && _router.Registry.WhenServiceEndpointsKnown(service) is { IsCompleted: false } arriving)
         {
             // On-demand EDS: the first call to a service waits (bounded) for its endpoints to arrive.
             return RouteWhenEndpointsArriveAsync(request, uri, arriving, cancellationToken);

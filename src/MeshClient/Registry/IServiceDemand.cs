@@ -11,9 +11,13 @@ internal interface IServiceDemand
     /// and must not block.
     /// </summary>
     /// <param name="service">The service used.</param>
+    void OnServiceUsed(MeshService service);
+
+    /// <summary>Waits, bounded, for the endpoints of a used service to arrive for the first time.</summary>
+    /// <param name="service">The service.</param>
     /// <returns>
-    /// A task that completes when the service's endpoints have arrived for the first time, or have been given up on
-    /// (the does-not-exist rule, or a bounded wait); already completed when they are known.
+    /// A task that completes when the service's endpoints have arrived, or have been given up on (the does-not-exist
+    /// rule, or the bound); already completed when they are known.
     /// </returns>
-    Task OnServiceUsed(MeshService service);
+    Task WhenEndpointsKnown(MeshService service);
 }

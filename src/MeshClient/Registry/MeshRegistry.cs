@@ -85,10 +85,14 @@ public sealed class MeshRegistry
         set => Volatile.Write(ref _demand, value);
     }
 
-    /// <summary>Reports that the app routes a call to <paramref name="service"/> (see <see cref="IServiceDemand"/>).</summary>
+    /// <summary>Reports that the app routes a call to <paramref name="service"/> (see <see cref="IServiceDemand"/>); cheap.</summary>
     /// <param name="service">The service.</param>
-    /// <returns>Completes when the service's endpoints are known or given up on; completed at once without on-demand EDS.</returns>
-    internal Task NoteServiceUsed(MeshService service) => Volatile.Read(ref _demand)?.OnServiceUsed(service) ?? Task.CompletedTask;
+    internal void NoteServiceUsed(MeshService service) => Volatile.Read(ref _demand)?.OnServiceUsed(service);
+
+    /// <summary>Waits, bounded, for the endpoints of a used service (on-demand EDS).</summary>
+    /// <param name="service">The service.</param>
+    /// <returns>Completes when they are known or given up on; completed at once without on-demand EDS.</returns>
+    internal Task WhenServiceEndpointsKnown(MeshService service) => Volatile.Read(ref _demand)?.WhenEndpointsKnown(service) ?? Task.CompletedTask;
 
     /// <summary>Swaps in a new snapshot built from the current one and notifies <see cref="Changed"/>.</summary>
     /// <param name="update">Builds the next snapshot from the current one and the next version number; returns <see langword="null"/> for no change.</param>

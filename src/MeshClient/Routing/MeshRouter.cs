@@ -124,7 +124,7 @@ public sealed class MeshRouter
         }
 
         // On-demand EDS: the first use of a service subscribes to its endpoints (nothing happens without it).
-        _ = _registry.NoteServiceUsed(service);
+        _registry.NoteServiceUsed(service);
         EndpointPool pool = routes.AllEndpoints!;
         RouteRule? rule = null;
         var isRemainder = false;

@@ -26,6 +26,11 @@ internal sealed partial class AdsClient
             if (_cache.FindCluster(clusterName) is { EdsServiceName: { } serviceName })
             {
                 names.Add(serviceName);
+                if (_cache.HasAssignment(serviceName))
+                {
+                    // Another demanded cluster shares the EDS name: its endpoints are here already.
+                    _onDemand.Settle(clusterName);
+                }
             }
             else
             {

@@ -5,7 +5,8 @@ namespace MeshClient.Xds.Protocol;
 
 /// <summary>
 /// On-demand EDS: the clusters of the services the app has used, each with when it was last used and whether its
-/// endpoints have arrived. The router reports uses from any thread (<see cref="OnServiceUsed"/>); the ADS stream loop
+/// endpoints have arrived. The router reports uses from any thread (<see cref="OnServiceUsed"/>), the HTTP handler
+/// waits for a service's first endpoints (<see cref="WhenEndpointsKnown"/>, bounded); the ADS stream loop
 /// reads the demanded set, settles arrivals and takes the idle clusters. A use of a new service and the periodic idle
 /// sweep (every idle timeout, on the <see cref="TimeProvider"/>) call <see cref="Changed"/>.
 /// </summary>
@@ -42,24 +43,38 @@ internal sealed class OnDemandEndpoints : IServiceDemand, IDisposable
     public ICollection<string> Clusters => _clusters.Keys;
 
     /// <inheritdoc />
-    public Task OnServiceUsed(MeshService service)
+    public void OnServiceUsed(MeshService service)
     {
         var now = _time.GetTimestamp();
         var added = false;
-        List<Task>? pending = null;
         if (service.AllEndpoints is { } all)
         {
-            Touch(all.Name, now, ref added, ref pending);
+            added |= Touch(all.Name, now);
         }
 
         foreach (var subset in service.Subsets.Values)
         {
-            Touch(subset.Name, now, ref added, ref pending);
+            added |= Touch(subset.Name, now);
         }
 
         if (added)
         {
             Changed?.Invoke();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task WhenEndpointsKnown(MeshService service)
+    {
+        List<Task>? pending = null;
+        if (service.AllEndpoints is { } all)
+        {
+            AddPending(all.Name, ref pending);
+        }
+
+        foreach (var subset in service.Subsets.Values)
+        {
+            AddPending(subset.Name, ref pending);
         }
 
         return pending is null ? Task.CompletedTask : WaitBoundedAsync(pending.Count == 1 ? pending[0] : Task.WhenAll(pending));
@@ -96,17 +111,24 @@ internal sealed class OnDemandEndpoints : IServiceDemand, IDisposable
     /// <summary>Stops the idle sweep.</summary>
     public void Dispose() => _sweep.Dispose();
 
-    private void Touch(string clusterName, long now, ref bool added, ref List<Task>? pending)
+    /// <summary>Marks a cluster used now; returns whether it was not demanded before.</summary>
+    private bool Touch(string clusterName, long now)
     {
-        if (!_clusters.TryGetValue(clusterName, out var demand))
+        if (_clusters.TryGetValue(clusterName, out var demand))
         {
-            var created = new Demand(now);
-            demand = _clusters.GetOrAdd(clusterName, created);
-            added |= ReferenceEquals(demand, created);
+            Volatile.Write(ref demand.LastUsed, now);
+            return false;
         }
 
+        var created = new Demand(now);
+        demand = _clusters.GetOrAdd(clusterName, created);
         Volatile.Write(ref demand.LastUsed, now);
-        if (!demand.Arrived.Task.IsCompleted)
+        return ReferenceEquals(demand, created);
+    }
+
+    private void AddPending(string clusterName, ref List<Task>? pending)
+    {
+        if (_clusters.TryGetValue(clusterName, out var demand) && !demand.Arrived.Task.IsCompleted)
         {
             (pending ??= []).Add(demand.Arrived.Task);
         }
