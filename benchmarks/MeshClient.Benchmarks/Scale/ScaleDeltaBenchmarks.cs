@@ -18,6 +18,8 @@ namespace MeshClient.Benchmarks.Scale;
 /// in-process transport, so neither the network nor a server is measured.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 [Config(typeof(Columns))]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 3, iterationCount: 15, invocationCount: 1)]
 public class ScaleDeltaBenchmarks
