@@ -25,6 +25,13 @@ namespace MeshClient.Testing;
 /// ended with INVALID_ARGUMENT. Every change (<see cref="SetService"/>, <see cref="RemoveService"/>,
 /// <see cref="SetRawResources"/>, <see cref="Clear"/>) pushes CDS and EDS to every connected stream.
 /// </para>
+/// <para>
+/// It serves incremental (delta) xDS too, <c>DeltaAggregatedResources</c> (v3), from the same state: a delta stream
+/// subscribes CDS with <c>*</c> (or no names) and EDS by name, declares the versions it holds on its first request
+/// (initial_resource_versions), and on each change gets only the resources whose version (a hash of their bytes) it
+/// does not hold, with the names of those gone in removed_resources; a push that changes nothing for it sends nothing.
+/// Recorded requests and responses of delta streams have <see cref="RecordedRequest.IsDelta"/> set.
+/// </para>
 /// <para>For failure tests it can drop streams, refuse streams, delay or hold responses, stop, and restart on the same port.</para>
 /// </remarks>
 public sealed partial class FakePilot : IAsyncDisposable

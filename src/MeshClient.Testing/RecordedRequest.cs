@@ -64,6 +64,18 @@ public sealed record RecordedRequest
     /// <summary>The resource_names (empty for a wildcard request).</summary>
     public IReadOnlyList<string> ResourceNames { get; }
 
+    /// <summary>Whether it came on a delta (incremental) stream: a DeltaDiscoveryRequest, whose version_info and resource_names are empty.</summary>
+    public bool IsDelta { get; internal init; }
+
+    /// <summary>Delta only: resource_names_subscribe (<c>*</c> subscribes to every resource of the type).</summary>
+    public IReadOnlyList<string> ResourceNamesSubscribe { get; internal init; } = [];
+
+    /// <summary>Delta only: resource_names_unsubscribe.</summary>
+    public IReadOnlyList<string> ResourceNamesUnsubscribe { get; internal init; } = [];
+
+    /// <summary>Delta only: initial_resource_versions, the version of each resource the client holds (first request of a type on a stream).</summary>
+    public IReadOnlyDictionary<string, string> InitialResourceVersions { get; internal init; } = new Dictionary<string, string>();
+
     /// <summary>The error_detail, or <see langword="null"/>.</summary>
     public RecordedErrorDetail? ErrorDetail { get; }
 
@@ -87,6 +99,11 @@ public sealed record RecordedRequest
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"#{Sequence} stream {StreamId} {TypeUrl} version='{VersionInfo}' nonce='{ResponseNonce}' names=[{string.Join(",", ResourceNames)}]");
+        if (IsDelta)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" delta subscribe=[{string.Join(",", ResourceNamesSubscribe)}] unsubscribe=[{string.Join(",", ResourceNamesUnsubscribe)}] initial=[{string.Join(",", InitialResourceVersions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "@" + p.Value))}]");
+        }
+
         if (NodeId is not null)
         {
             text.Append(CultureInfo.InvariantCulture, $" node='{NodeId}'");

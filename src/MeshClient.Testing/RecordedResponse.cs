@@ -33,7 +33,14 @@ public sealed record RecordedResponse
     /// <summary>The names of the resources it carried (cluster names), in order; empty names for unreadable raw resources.</summary>
     public IReadOnlyList<string> ResourceNames { get; }
 
+    /// <summary>Whether it was sent on a delta stream (a DeltaDiscoveryResponse: <see cref="VersionInfo"/> is its system_version_info, <see cref="ResourceNames"/> the changed resources).</summary>
+    public bool IsDelta { get; internal init; }
+
+    /// <summary>Delta only: removed_resources.</summary>
+    public IReadOnlyList<string> RemovedResources { get; internal init; } = [];
+
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"#{Sequence} stream {StreamId} {TypeUrl} version='{VersionInfo}' nonce='{Nonce}' names=[{string.Join(",", ResourceNames)}]");
+        string.Create(CultureInfo.InvariantCulture, $"#{Sequence} stream {StreamId} {TypeUrl} version='{VersionInfo}' nonce='{Nonce}' names=[{string.Join(",", ResourceNames)}]")
+        + (IsDelta ? $" delta removed=[{string.Join(",", RemovedResources)}]" : string.Empty);
 }

@@ -236,7 +236,7 @@ public sealed class FakePilotProtocolTests : FakePilotTestBase
     public async Task An_unknown_method_is_unimplemented()
     {
         // The answer comes at once, without waiting for a request (sending one could race with it).
-        var call = Open("/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources");
+        var call = Open("/envoy.service.discovery.v3.AggregatedDiscoveryService/NoSuchMethod");
 
         var (status, message) = await call.ReadStatusAsync();
 

@@ -21,16 +21,19 @@ internal sealed class AdsServiceMethods : IServiceMethodProvider<AdsService>
     /// <summary>The v2 ADS method.</summary>
     public static readonly Method<byte[], byte[]> V2 = Create(AdsV2.Descriptor);
 
+    /// <summary>The v3 incremental (delta) ADS method.</summary>
+    public static readonly Method<byte[], byte[]> DeltaV3 = Create(AdsV3.Descriptor, "DeltaAggregatedResources");
+
     /// <inheritdoc />
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<AdsService> context)
     {
-        foreach (var method in new[] { V3, V2 })
+        foreach (var method in new[] { V3, V2, DeltaV3 })
         {
             var path = method.FullName;
             context.AddDuplexStreamingMethod(method, [], (service, requests, responses, call) => service.ServeAsync(path, requests, responses, call));
         }
     }
 
-    private static Method<byte[], byte[]> Create(ServiceDescriptor service) =>
-        new(MethodType.DuplexStreaming, service.FullName, service.Methods.Single().Name, PassThrough, PassThrough);
+    private static Method<byte[], byte[]> Create(ServiceDescriptor service, string method = "StreamAggregatedResources") =>
+        new(MethodType.DuplexStreaming, service.FullName, service.FindMethodByName(method).Name, PassThrough, PassThrough);
 }

@@ -177,6 +177,16 @@ internal sealed partial class AdsStream : IDisposable
                     return new ReadOutcome(StatusCode.OK, null);
                 }
 
+                if (IsDelta)
+                {
+                    if (ReadDelta(_requests.Current, ref first) is { } ended)
+                    {
+                        return ended;
+                    }
+
+                    continue;
+                }
+
                 DiscoveryRequest request;
                 try
                 {
@@ -329,6 +339,12 @@ internal sealed partial class AdsStream : IDisposable
             return;
         }
 
+        if (IsDelta)
+        {
+            await SendDeltaAsync(item, cancellationToken);
+            return;
+        }
+
         var content = BuildContent(item);
         if (content is null)
         {
@@ -400,6 +416,15 @@ internal sealed partial class AdsStream : IDisposable
         public string? LatestNonce { get; set; }
 
         public string? LatestVersion { get; set; }
+
+        /// <summary>Delta: whether every resource of the type is subscribed.</summary>
+        public bool Wildcard { get; set; }
+
+        /// <summary>Delta: the version of each resource the client holds, as this stream sent it (or the client declared it).</summary>
+        public Dictionary<string, string> Sent { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Delta: the next push answers even when nothing changed (a new subscription is always answered).</summary>
+        public bool AnswerNext { get; set; }
     }
 
     private readonly record struct ReadOutcome(StatusCode Status, string? Message, bool ClientGone = false);

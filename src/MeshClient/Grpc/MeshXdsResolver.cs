@@ -99,7 +99,7 @@ internal sealed partial class MeshXdsResolver : Resolver
         }
 
         var result = Resolve(snapshot, out var key);
-        if (string.Equals(key, _published, StringComparison.Ordinal))
+        if (result is null || string.Equals(key, _published, StringComparison.Ordinal))
         {
             return;
         }
@@ -117,8 +117,11 @@ internal sealed partial class MeshXdsResolver : Resolver
         listener(result);
     }
 
-    /// <summary>The result for <paramref name="snapshot"/>, and a key that is equal for equal results.</summary>
-    private ResolverResult Resolve(RegistrySnapshot snapshot, out string key)
+    /// <summary>
+    /// The result for <paramref name="snapshot"/>, and a key that is equal for equal results; <see langword="null"/>
+    /// while the service's endpoints are being fetched on demand (calls wait for them rather than fail).
+    /// </summary>
+    private ResolverResult? Resolve(RegistrySnapshot snapshot, out string key)
     {
         if (!snapshot.TryFindService(_target.Service, _target.Port, _router.Context.DefaultNamespace, out var service))
         {
@@ -130,6 +133,8 @@ internal sealed partial class MeshXdsResolver : Resolver
             return ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"xds:/// target '{_target}': {reason}"));
         }
 
+        // On-demand EDS: a channel to the service is a use of it (nothing happens without on-demand EDS).
+        _router.Registry.NoteServiceUsed(service);
         var addresses = new List<BalancerAddress>();
         var seen = new HashSet<(string, int)>();
         foreach (var cluster in service.EndpointClusters)
@@ -141,6 +146,12 @@ internal sealed partial class MeshXdsResolver : Resolver
                     addresses.Add(new BalancerAddress(endpoint.Address, endpoint.Port));
                 }
             }
+        }
+
+        if (addresses.Count == 0 && !_router.Registry.WhenServiceEndpointsKnown(service).IsCompleted)
+        {
+            key = string.Empty;
+            return null;
         }
 
         if (addresses.Count == 0)

@@ -94,6 +94,22 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             return base.SendAsync(request, cancellationToken);
         }
 
+        return RouteAndSend(request, uri, mayWaitForEndpoints: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _owned?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private Task<HttpResponseMessage> RouteAndSend(HttpRequestMessage request, Uri uri, bool mayWaitForEndpoints, CancellationToken cancellationToken)
+    {
         var host = uri.Host;
         var headers = new HttpRequestHeadersReader(request.Headers);
         var filter = new AttemptEndpointFilter(_outliers, null);
@@ -114,19 +130,22 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             return SendUnknownHost(request, uri, cancellationToken);
         }
 
+        if (mayWaitForEndpoints
+            && decision.Service is { } service
+            && _router.Registry.WhenServiceEndpointsKnown(service) is { IsCompleted: false } arriving)
+        {
+            // On-demand EDS: the first call to a service waits (bounded) for its endpoints to arrive.
+            return RouteWhenEndpointsArriveAsync(request, uri, arriving, cancellationToken);
+        }
+
         LogNoEndpoint(_logger, uri.Authority, decision.Failure);
         return Task.FromException<HttpResponseMessage>(NoEndpointError(uri, decision));
     }
 
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
+    private async Task<HttpResponseMessage> RouteWhenEndpointsArriveAsync(HttpRequestMessage request, Uri uri, Task arriving, CancellationToken cancellationToken)
     {
-        if (disposing)
-        {
-            _owned?.Dispose();
-        }
-
-        base.Dispose(disposing);
+        await arriving.WaitAsync(cancellationToken);
+        return await RouteAndSend(request, uri, mayWaitForEndpoints: false, cancellationToken);
     }
 
     private static Exception NoEndpointError(Uri uri, in RouteDecision decision)

@@ -23,6 +23,9 @@ internal static class MeshOptionsMapping
         ReconnectMultiplier = options.Pilot.ReconnectBackoffMultiplier,
         ReconnectMaxDelay = options.Pilot.ReconnectMaxBackoff,
         Limits = options.Pilot.Limits,
+        Protocol = options.Pilot.XdsProtocol,
+        OnDemandEndpoints = options.Pilot.OnDemandEndpoints,
+        OnDemandIdleTimeout = options.Pilot.OnDemandIdleTimeout,
     };
 
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using MeshClient.Resilience;
+using MeshClient.Xds;
 using Microsoft.Extensions.Options;
 
 namespace MeshClient;
@@ -159,6 +160,17 @@ internal sealed partial class MeshOptionsValidator : IValidateOptions<MeshOption
         {
             Fail(errors, "Pilot:XdsVersion", $"'{pilot.XdsVersion}' is not V2 or V3");
         }
+
+        if (!Enum.IsDefined(pilot.XdsProtocol))
+        {
+            Fail(errors, "Pilot:XdsProtocol", $"'{pilot.XdsProtocol}' is not StateOfTheWorld or Delta");
+        }
+        else if (pilot.XdsProtocol == XdsProtocol.Delta && pilot.XdsVersion == XdsVersion.V2)
+        {
+            Fail(errors, "Pilot:XdsProtocol", $"Delta needs {_section}:Pilot:XdsVersion V3; MeshClient speaks incremental xDS over v3 only");
+        }
+
+        Positive(errors, "Pilot:OnDemandIdleTimeout", pilot.OnDemandIdleTimeout);
 
         if (pilot.InitialSyncTimeout < TimeSpan.Zero)
         {

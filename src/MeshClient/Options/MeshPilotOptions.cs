@@ -50,6 +50,22 @@ public sealed class MeshPilotOptions
     public XdsVersion XdsVersion { get; set; } = XdsVersion.V3;
 
     /// <summary>
+    /// How resources are exchanged: <see cref="XdsProtocol.StateOfTheWorld"/> (default) or <see cref="XdsProtocol.Delta"/>
+    /// (incremental xDS; needs <see cref="XdsVersion"/> V3).
+    /// </summary>
+    public XdsProtocol XdsProtocol { get; set; } = XdsProtocol.StateOfTheWorld;
+
+    /// <summary>
+    /// When <see langword="true"/>, endpoints (EDS) are subscribed only for the services the app calls, on first use (that
+    /// call waits up to <see cref="ResourceTimeout"/> for them), and unsubscribed after <see cref="OnDemandIdleTimeout"/>
+    /// without a call. Clusters (CDS) are always subscribed whole. Default <see langword="false"/>: every service's endpoints.
+    /// </summary>
+    public bool OnDemandEndpoints { get; set; }
+
+    /// <summary>With <see cref="OnDemandEndpoints"/>: how long a service may go without a call before its endpoints are unsubscribed. Default 5 min.</summary>
+    public TimeSpan OnDemandIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
     /// How long start-up waits for the first complete state before going on without it; zero starts without waiting
     /// (then wait on <see cref="Registry.MeshRegistry.WaitForFirstSyncAsync"/> when you need the state). Default 10 s.
     /// </summary>

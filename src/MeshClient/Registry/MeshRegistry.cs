@@ -14,6 +14,7 @@ public sealed class MeshRegistry
     private RegistrySnapshot _current;
     private volatile StateHolder _state = new(MeshConnectionState.Connecting, null, false);
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IServiceDemand? _demand;
 
     /// <summary>Creates an empty registry.</summary>
     public MeshRegistry()
@@ -76,6 +77,22 @@ public sealed class MeshRegistry
     /// <param name="cancellationToken">Stops the wait.</param>
     /// <returns>A task that completes at the first sync.</returns>
     public Task WaitForFirstSyncAsync(CancellationToken cancellationToken = default) => _firstSync.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Who hears about service uses (on-demand EDS); <see langword="null"/> when nobody does (the default).</summary>
+    internal IServiceDemand? Demand
+    {
+        get => Volatile.Read(ref _demand);
+        set => Volatile.Write(ref _demand, value);
+    }
+
+    /// <summary>Reports that the app routes a call to <paramref name="service"/> (see <see cref="IServiceDemand"/>); cheap.</summary>
+    /// <param name="service">The service.</param>
+    internal void NoteServiceUsed(MeshService service) => Volatile.Read(ref _demand)?.OnServiceUsed(service);
+
+    /// <summary>Waits, bounded, for the endpoints of a used service (on-demand EDS).</summary>
+    /// <param name="service">The service.</param>
+    /// <returns>Completes when they are known or given up on; completed at once without on-demand EDS.</returns>
+    internal Task WhenServiceEndpointsKnown(MeshService service) => Volatile.Read(ref _demand)?.WhenEndpointsKnown(service) ?? Task.CompletedTask;
 
     /// <summary>Swaps in a new snapshot built from the current one and notifies <see cref="Changed"/>.</summary>
     /// <param name="update">Builds the next snapshot from the current one and the next version number; returns <see langword="null"/> for no change.</param>

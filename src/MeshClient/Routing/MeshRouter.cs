@@ -123,6 +123,8 @@ public sealed class MeshRouter
             return new RouteDecision(request.Service, null, null, routes.Failure, -1, 0, null, false, null, _context.DefaultStrategy, version);
         }
 
+        // On-demand EDS: the first use of a service subscribes to its endpoints (nothing happens without it).
+        _registry.NoteServiceUsed(service);
         EndpointPool pool = routes.AllEndpoints!;
         RouteRule? rule = null;
         var isRemainder = false;

@@ -88,6 +88,18 @@ internal sealed class XdsClientOptions
     /// </summary>
     public double ReconnectJitter { get; set; } = 0.2;
 
+    /// <summary>State of the world (the default) or incremental (delta) xDS; delta needs <see cref="XdsVersion.V3"/>.</summary>
+    public XdsProtocol Protocol { get; set; } = XdsProtocol.StateOfTheWorld;
+
+    /// <summary>
+    /// Whether EDS is subscribed only for the services the app uses (on first use, reported through
+    /// <see cref="Registry.MeshRegistry"/>), and unsubscribed after <see cref="OnDemandIdleTimeout"/> without use.
+    /// </summary>
+    public bool OnDemandEndpoints { get; set; }
+
+    /// <summary>With <see cref="OnDemandEndpoints"/>: how long a service may go unused before its EDS is unsubscribed; 5 minutes by default.</summary>
+    public TimeSpan OnDemandIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Bounds on what one response may hold (size, clusters, endpoints, labels); safe defaults.</summary>
     public XdsResourceLimits Limits { get; set; } = new();
 
@@ -99,6 +111,20 @@ internal sealed class XdsClientOptions
         if (!Enum.IsDefined(Version))
         {
             errors.Add($"{nameof(Version)} is {(int)Version}; use {nameof(XdsVersion.V2)} or {nameof(XdsVersion.V3)}.");
+        }
+
+        if (!Enum.IsDefined(Protocol))
+        {
+            errors.Add($"{nameof(Protocol)} is {(int)Protocol}; use {nameof(XdsProtocol.StateOfTheWorld)} or {nameof(XdsProtocol.Delta)}.");
+        }
+        else if (Protocol == XdsProtocol.Delta && Version == XdsVersion.V2)
+        {
+            errors.Add($"{nameof(Protocol)} is {nameof(XdsProtocol.Delta)}, which needs {nameof(Version)} {nameof(XdsVersion.V3)}: incremental xDS is spoken over v3 only.");
+        }
+
+        if (OnDemandIdleTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"{nameof(OnDemandIdleTimeout)} is {Format(OnDemandIdleTimeout)}; it must be positive.");
         }
 
         CheckNodeIdPart(errors, nameof(PodName), PodName);

@@ -54,11 +54,12 @@ internal sealed partial class AdsClient
         Publish();
 
         var previousNames = _endpoints.ResourceNames;
-        var names = _cache.EdsServiceNames;
+        var names = WantedEndpointNames();
         var changed = _endpoints.SetResourceNames(names);
         foreach (var removed in previousNames.Except(names, StringComparer.Ordinal))
         {
             stream.Forget(removed);
+            _cache.RemoveAssignments([removed]);
         }
 
         foreach (var name in names)
@@ -121,6 +122,11 @@ internal sealed partial class AdsClient
         }
 
         Publish();
+        if (_onDemand is not null)
+        {
+            SettleDemand([.. assignments.Select(a => a.ServiceName), .. errors.Names]);
+        }
+
         UpdateSyncState(stream);
         await AckOrNackAsync(stream, _endpoints, "EDS", response, errors, cancellationToken);
     }

@@ -27,6 +27,7 @@ internal sealed partial class AdsClient
         }
 
         var stream = new AdsStreamContext(call);
+        Volatile.Write(ref _streamEvents, stream.Events.Writer);
         var receive = ReceiveAsync(call, stream.Events.Writer, streamCts.Token);
         try
         {
@@ -56,6 +57,10 @@ internal sealed partial class AdsClient
                 else if (next.MissingResourceName is { } name)
                 {
                     HandleTimerFired(stream, name, next.TimerId);
+                }
+                else if (next.DemandChanged)
+                {
+                    await HandleDemandChangedAsync(stream, streamCts.Token);
                 }
             }
         }
@@ -87,6 +92,7 @@ internal sealed partial class AdsClient
         }
         finally
         {
+            Volatile.Write(ref _streamEvents, null);
             stream.StopAllTimers();
             stream.Events.Writer.TryComplete();
             await streamCts.CancelAsync();
@@ -179,6 +185,12 @@ internal sealed partial class AdsClient
     {
         _clusters.StartStream();
         _endpoints.StartStream();
+        if (_onDemand is not null)
+        {
+            _onDemand.TakeIdle();
+            _endpoints.SetResourceNames(WantedEndpointNames());
+        }
+
         await WriteAsync(stream, _clusters.CreateRequest(Identity.Node), cancellationToken);
         if (_endpoints.ResourceNames.Length > 0)
         {
@@ -203,6 +215,7 @@ internal sealed partial class AdsClient
         Log.ResourceDoesNotExist(_logger, _endpoints.TypeUrl, name, _doesNotExistTimeout);
         _registry.SetLastError($"EDS resource \"{name}\" does not exist: it was not received within {_doesNotExistTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s.");
         UpdateSyncState(stream);
+        SettleDemand([name]);
         EventSubscribers.Raise(ResourceDoesNotExist, this, new XdsResourceDoesNotExistEventArgs(_endpoints.TypeUrl, name, _doesNotExistTimeout), "AdsClient.ResourceDoesNotExist", _logger);
     }
 

@@ -18,7 +18,8 @@ namespace MeshClient.Xds.Protocol;
 /// transport and never disposes it. It runs at most once at a time.
 /// </para>
 /// <para>
-/// Protocol: the first request of every stream carries the node; the CDS request is sent first (wildcard: no names),
+/// Protocol: state of the world (<c>StreamAggregatedResources</c>, the default) or incremental
+/// (<c>DeltaAggregatedResources</c>, v3 only; see AdsClient.Delta.cs). The first request of every stream carries the node; the CDS request is sent first (wildcard: no names),
 /// then, when EDS names are known (after a reconnect), the EDS request. Each response is validated resource by resource
 /// (gRFC A46): its valid resources apply; an invalid resource keeps its last good version (or stays absent); when all
 /// are valid the response is ACKed (version and nonce echoed), otherwise NACKed (last fully accepted version, the new
@@ -28,6 +29,11 @@ namespace MeshClient.Xds.Protocol;
 /// changes the set of EDS names, the full sorted name list is re-sent before the CDS ACK. After a reconnect the last
 /// ACKed versions are sent with empty nonces. Responses of a type URL the client did not subscribe to are ignored
 /// (logged, neither ACKed nor NACKed), as Envoy does; the stream carries on.
+/// </para>
+/// <para>
+/// On-demand EDS (<see cref="XdsClientOptions.OnDemandEndpoints"/>): EDS names are subscribed only for the clusters of
+/// the services the router reports as used (<see cref="MeshRegistry.Demand"/>), and unsubscribed once unused for the
+/// idle timeout.
 /// </para>
 /// <para>
 /// Registry: a new snapshot is published only when its content changes. The state is Connecting until the first
@@ -57,6 +63,10 @@ internal sealed partial class AdsClient : IAsyncDisposable
     private readonly XdsSubscriptionState _endpoints;
     private readonly XdsResourceCache _cache = new();
     private readonly XdsResourceLimits _limits;
+    private readonly XdsProtocol _protocol;
+    private readonly DeltaSubscriptionState _deltaClusters;
+    private readonly DeltaSubscriptionState _deltaEndpoints;
+    private readonly OnDemandEndpoints? _onDemand;
     private readonly HashSet<string> _skippedAddressKinds = new(StringComparer.Ordinal);
     private readonly object _lifecycleLock = new();
     private int _running;
@@ -106,6 +116,18 @@ internal sealed partial class AdsClient : IAsyncDisposable
         _methodPath = XdsTypeUrls.AdsMethod(Version);
         _clusters = new XdsSubscriptionState(XdsTypeUrls.Cluster(Version));
         _endpoints = new XdsSubscriptionState(XdsTypeUrls.ClusterLoadAssignment(Version));
+        _protocol = options.Protocol;
+        _deltaClusters = new DeltaSubscriptionState(_clusters.TypeUrl, wildcard: true);
+        _deltaEndpoints = new DeltaSubscriptionState(_endpoints.TypeUrl, wildcard: false);
+        if (options.OnDemandEndpoints)
+        {
+            var firstWait = _doesNotExistTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromSeconds(15) : _doesNotExistTimeout;
+            _onDemand = new OnDemandEndpoints(timeProvider, options.OnDemandIdleTimeout, firstWait)
+            {
+                Changed = () => Volatile.Read(ref _streamEvents)?.TryWrite(AdsStreamEvent.OnDemandChanged()),
+            };
+            registry.Demand = _onDemand;
+        }
     }
 
     /// <summary>Raised on the stream loop when a requested EDS resource has not arrived within the timeout while connected.</summary>
@@ -150,7 +172,9 @@ internal sealed partial class AdsClient : IAsyncDisposable
                 {
                     Log.ConnectingAgain(_logger, _methodPath, attempt);
                 }
-                var outcome = await RunStreamAsync(cancellationToken);
+                var outcome = _protocol == XdsProtocol.Delta
+                    ? await RunDeltaStreamAsync(cancellationToken)
+                    : await RunStreamAsync(cancellationToken);
                 if (cancellationToken.IsCancellationRequested)
                 {
                     break;
@@ -255,6 +279,15 @@ internal sealed partial class AdsClient : IAsyncDisposable
         }
 
         await StopAsync();
+        if (_onDemand is not null)
+        {
+            if (ReferenceEquals(_registry.Demand, _onDemand))
+            {
+                _registry.Demand = null;
+            }
+
+            _onDemand.Dispose();
+        }
     }
 
     private static string Describe(Exception exception) => exception switch

@@ -12,15 +12,19 @@ namespace MeshClient.Xds.Protocol;
 internal sealed class AdsStreamContext
 {
     private readonly Dictionary<string, (ITimer Timer, long Id)> _timers = new(StringComparer.Ordinal);
+    private readonly IGrpcDuplexCall<DiscoveryRequest, DiscoveryResponse>? _call;
     private long _nextTimerId;
 
-    public AdsStreamContext(IGrpcDuplexCall<DiscoveryRequest, DiscoveryResponse> call)
+    /// <param name="call">The state-of-the-world call; <see langword="null"/> on a delta stream, whose call the delta loop holds.</param>
+    public AdsStreamContext(IGrpcDuplexCall<DiscoveryRequest, DiscoveryResponse>? call)
     {
-        Call = call;
+        _call = call;
     }
 
-    /// <summary>The call.</summary>
-    public IGrpcDuplexCall<DiscoveryRequest, DiscoveryResponse> Call { get; }
+    /// <summary>The state-of-the-world call.</summary>
+    /// <exception cref="InvalidOperationException">This is a delta stream.</exception>
+    public IGrpcDuplexCall<DiscoveryRequest, DiscoveryResponse> Call =>
+        _call ?? throw new InvalidOperationException("A delta ADS stream has no state-of-the-world call.");
 
     /// <summary>Responses, timer expiries and the end of the stream, in order.</summary>
     public Channel<AdsStreamEvent> Events { get; } = Channel.CreateUnbounded<AdsStreamEvent>(new UnboundedChannelOptions { SingleReader = true });

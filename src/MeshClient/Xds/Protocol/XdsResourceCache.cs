@@ -69,6 +69,61 @@ internal sealed partial class XdsResourceCache
         HasClusters = true;
     }
 
+    /// <summary>The current cluster named <paramref name="name"/>, or <see langword="null"/>.</summary>
+    public DecodedCluster? FindCluster(string name) => _clusters.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The full CDS set a delta response would leave: the current clusters without <paramref name="removed"/>, with
+    /// <paramref name="upserts"/> replacing those of their names or added. For the limit checks only (a list of
+    /// references); the change itself is applied per resource by <see cref="ApplyClusterChanges"/>.
+    /// </summary>
+    /// <param name="upserts">Clusters added or changed.</param>
+    /// <param name="removed">Names of clusters removed.</param>
+    /// <returns>The clusters after the change.</returns>
+    public List<DecodedCluster> WithChanges(IReadOnlyList<DecodedCluster> upserts, IReadOnlyCollection<string> removed)
+    {
+        var byName = upserts.ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var result = new List<DecodedCluster>(_clusters.Count + upserts.Count);
+        foreach (var current in _clusters.Values)
+        {
+            if (!byName.ContainsKey(current.Name) && !removed.Contains(current.Name))
+            {
+                result.Add(current);
+            }
+        }
+
+        result.AddRange(byName.Values);
+        return result;
+    }
+
+    /// <summary>Applies a delta CDS change resource by resource: O(changed clusters).</summary>
+    /// <param name="upserts">Clusters added or changed.</param>
+    /// <param name="removed">Names of clusters removed.</param>
+    public void ApplyClusterChanges(IReadOnlyList<DecodedCluster> upserts, IReadOnlyCollection<string> removed)
+    {
+        foreach (var name in removed)
+        {
+            RemoveCluster(name);
+        }
+
+        foreach (var cluster in upserts)
+        {
+            UpsertCluster(cluster);
+        }
+
+        HasClusters = true;
+    }
+
+    /// <summary>Forgets the assignments of <paramref name="serviceNames"/> (unsubscribed, or removed by Pilot).</summary>
+    /// <param name="serviceNames">The EDS service names.</param>
+    public void RemoveAssignments(IEnumerable<string> serviceNames)
+    {
+        foreach (var name in serviceNames)
+        {
+            RemoveAssignment(name);
+        }
+    }
+
     /// <summary>
     /// Drops the assignments of EDS names no cluster uses any more. Deferred to the end of a response, so a name that
     /// moves from one cluster to another within it keeps its endpoints. O(names that lost their last cluster).

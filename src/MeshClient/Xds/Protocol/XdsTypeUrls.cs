@@ -15,6 +15,9 @@ internal static class XdsTypeUrls
     /// <summary>The v3 ADS method path.</summary>
     public const string AdsMethodV3 = "/envoy.service.discovery.v3.AggregatedDiscoveryService/StreamAggregatedResources";
 
+    /// <summary>The v3 incremental (delta) ADS method path; delta xDS is spoken over v3 only.</summary>
+    public const string DeltaAdsMethodV3 = "/envoy.service.discovery.v3.AggregatedDiscoveryService/DeltaAggregatedResources";
+
     /// <summary>The v3 cluster (CDS) type URL.</summary>
     public const string ClusterV3 = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
 

@@ -28,6 +28,9 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     /// <summary>The v2 ADS method path, from the generated service.</summary>
     public static readonly string AdsMethodV2 = MethodPath(AdsV2.Descriptor);
 
+    /// <summary>The v3 incremental (delta) ADS method path, from the generated service (delta xDS is v3 only here).</summary>
+    public static readonly string DeltaAdsMethodV3 = MethodPath(AdsV3.Descriptor, "DeltaAggregatedResources");
+
     // Grpc.Net.Client reads this SocketsHttpHandler property (as Microsoft.Extensions.ServiceDiscovery sets it) and
     // then leaves connecting to the handler instead of running its own balancer.
     private const string LoadBalancingDisabledProperty = "__GrpcLoadBalancingDisabled";
@@ -79,7 +82,10 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     public Uri Address { get; }
 
     /// <inheritdoc />
-    /// <remarks>It serves the ADS methods (<see cref="AdsMethodV3"/>, <see cref="AdsMethodV2"/>) of DiscoveryRequest and DiscoveryResponse.</remarks>
+    /// <remarks>
+    /// It serves the ADS methods (<see cref="AdsMethodV3"/>, <see cref="AdsMethodV2"/>) of DiscoveryRequest and
+    /// DiscoveryResponse, and the delta ADS method (<see cref="DeltaAdsMethodV3"/>) of DeltaDiscoveryRequest and DeltaDiscoveryResponse.
+    /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="methodPath"/> is not an ADS method.</exception>
     /// <exception cref="NotSupportedException">The message types are not DiscoveryRequest and DiscoveryResponse.</exception>
     public IGrpcDuplexCall<TRequest, TResponse> StartDuplexStreaming<TRequest, TResponse>(
@@ -92,6 +98,12 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         ArgumentException.ThrowIfNullOrEmpty(methodPath);
         ArgumentNullException.ThrowIfNull(responseParser);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (methodPath == DeltaAdsMethodV3 && typeof(TRequest) == typeof(DeltaDiscoveryRequest) && typeof(TResponse) == typeof(DeltaDiscoveryResponse))
+        {
+            var deltaCall = _v3.DeltaAggregatedResources(new CallOptions(deadline: Deadline(), cancellationToken: cancellationToken));
+            return (IGrpcDuplexCall<TRequest, TResponse>)(object)new GrpcNetDuplexCall<DeltaDiscoveryRequest, DeltaDiscoveryResponse>(deltaCall);
+        }
+
         if (typeof(TRequest) != typeof(DiscoveryRequest) || typeof(TResponse) != typeof(DiscoveryResponse))
         {
             throw new NotSupportedException(
@@ -230,7 +242,8 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         return false;
     }
 
-    private static string MethodPath(ServiceDescriptor service) => $"/{service.FullName}/{service.Methods.Single().Name}";
+    private static string MethodPath(ServiceDescriptor service, string method = "StreamAggregatedResources") =>
+        $"/{service.FullName}/{service.FindMethodByName(method).Name}";
 
     /// <summary>The call's deadline, counted from now on <see cref="GrpcTransportOptions.TimeProvider"/>; Grpc.Net.Client enforces it.</summary>
     private DateTime? Deadline() =>

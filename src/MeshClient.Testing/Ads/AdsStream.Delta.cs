@@ -1,0 +1,235 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using MeshClient.Testing.Resources;
+using MeshClient.Xds.Protos.Discovery;
+using DeltaResource = MeshClient.Xds.Protos.Discovery.Resource;
+
+namespace MeshClient.Testing.Ads;
+
+/// <summary>
+/// A delta (incremental, <c>DeltaAggregatedResources</c>) stream, served as istiod serves one: the first request of a
+/// type subscribes (CDS: <c>*</c> or no names is the wildcard; EDS by name) and declares the versions the client holds
+/// (initial_resource_versions); later requests subscribe and unsubscribe names and ACK or NACK by nonce. Each push
+/// sends only the resources whose version (a hash of their bytes) differs from what the client holds, and names the
+/// resources gone in removed_resources; a push with no difference sends nothing, except that a new subscription of a
+/// type is always answered.
+/// </summary>
+internal sealed partial class AdsStream
+{
+    /// <summary>Whether the stream is a delta stream.</summary>
+    public bool IsDelta => string.Equals(MethodPath, AdsServiceMethods.DeltaV3.FullName, StringComparison.Ordinal);
+
+    /// <summary>Parses and handles one delta request; returns how the stream ends, or <see langword="null"/> to go on.</summary>
+    private ReadOutcome? ReadDelta(byte[] message, ref bool first)
+    {
+        DeltaDiscoveryRequest request;
+        try
+        {
+            request = DeltaDiscoveryRequest.Parser.ParseFrom(message);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            return new ReadOutcome(StatusCode.Internal, "Failed to deserialize the DeltaDiscoveryRequest: " + ex.Message);
+        }
+
+        if (first)
+        {
+            first = false;
+            var problem = PilotNodeId.FindProblem(request.Node);
+            if (problem is not null)
+            {
+                _pilot.RecordDeltaRequest(this, request, isAck: false, isStale: false);
+                LogStreamRejected(_logger, Id, problem);
+                return new ReadOutcome(StatusCode.InvalidArgument, problem);
+            }
+        }
+
+        HandleDelta(request);
+        return null;
+    }
+
+    private void HandleDelta(DeltaDiscoveryRequest request)
+    {
+        var typeUrl = request.TypeUrl;
+        var nonce = request.ResponseNonce;
+        bool respond;
+        bool isAck;
+        bool isStale;
+        lock (_gate)
+        {
+            if (!_types.TryGetValue(typeUrl, out var state))
+            {
+                state = new TypeState();
+                _types.Add(typeUrl, state);
+                _typeOrder.Add(typeUrl);
+            }
+
+            isStale = nonce.Length > 0 && !string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal);
+            isAck = request.ErrorDetail is null && nonce.Length > 0 && !isStale;
+            respond = false;
+            var names = state.Names.ToHashSet(StringComparer.Ordinal);
+            if (!state.Subscribed)
+            {
+                state.Subscribed = true;
+                state.Wildcard = XdsTypeUrls.IsCluster(typeUrl) && request.ResourceNamesSubscribe.Count == 0;
+                foreach (var (name, version) in request.InitialResourceVersions)
+                {
+                    state.Sent[name] = version;
+                }
+
+                state.AnswerNext = true;
+                respond = true;
+            }
+
+            foreach (var name in request.ResourceNamesSubscribe)
+            {
+                if (name == "*")
+                {
+                    respond |= !state.Wildcard;
+                    state.Wildcard = true;
+                }
+                else
+                {
+                    respond |= names.Add(name);
+                }
+            }
+
+            foreach (var name in request.ResourceNamesUnsubscribe)
+            {
+                if (name == "*")
+                {
+                    state.Wildcard = false;
+                }
+                else if (names.Remove(name))
+                {
+                    state.Sent.Remove(name);
+                }
+            }
+
+            state.Names = [.. names.Order(StringComparer.Ordinal)];
+        }
+
+        var recorded = _pilot.RecordDeltaRequest(this, request, isAck, isStale);
+        LogRequestReceived(_logger, Id, recorded.ToString(), respond);
+        if (respond && _pilot.Store.Serves(typeUrl))
+        {
+            Enqueue(OutboundItem.Subscribed(typeUrl));
+        }
+    }
+
+    private async Task SendDeltaAsync(OutboundItem item, CancellationToken cancellationToken)
+    {
+        List<(string Name, Any Body)> current;
+        ImmutableArray<string> scope;
+        bool wildcard;
+        if (item.Kind == OutboundKind.RawResponse)
+        {
+            current = [.. item.Resources.Select((any, i) => (NameOf(any, i), any))];
+            scope = [];
+            wildcard = false;
+        }
+        else
+        {
+            lock (_gate)
+            {
+                if (!_types.TryGetValue(item.TypeUrl, out var state) || !state.Subscribed)
+                {
+                    return;
+                }
+
+                wildcard = state.Wildcard;
+                scope = item.Kind == OutboundKind.PartialEndpoints ? [.. item.Names.Where(state.Names.Contains)] : state.Names;
+            }
+
+            if (item.Kind == OutboundKind.PartialEndpoints && scope.IsEmpty)
+            {
+                return;
+            }
+
+            var content = _pilot.Store.Build(item.TypeUrl, scope);
+            if (content is null)
+            {
+                return;
+            }
+
+            current = [.. content.Resources.Select((any, i) => (content.Names[i].Length > 0 ? content.Names[i] : NameOf(any, i), any))];
+        }
+
+        var response = new DeltaDiscoveryResponse { TypeUrl = item.TypeUrl };
+        ImmutableArray<string> changedNames;
+        ImmutableArray<string> removed;
+        lock (_gate)
+        {
+            if (!_types.TryGetValue(item.TypeUrl, out var state))
+            {
+                state = new TypeState { Subscribed = true };
+                _types.Add(item.TypeUrl, state);
+                _typeOrder.Add(item.TypeUrl);
+            }
+
+            var changed = new List<DeltaResource>();
+            foreach (var (name, body) in current)
+            {
+                var version = VersionOf(body);
+                if (item.Kind == OutboundKind.RawResponse || !state.Sent.TryGetValue(name, out var held) || held != version)
+                {
+                    changed.Add(new DeltaResource { Name = name, Version = version, Resource_ = body });
+                }
+            }
+
+            var present = current.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            removed = item.Kind switch
+            {
+                OutboundKind.RawResponse => [],
+                OutboundKind.PartialEndpoints => [.. scope.Where(n => state.Sent.ContainsKey(n) && !present.Contains(n))],
+                _ => [.. state.Sent.Keys.Where(n => !present.Contains(n) && (wildcard || state.Names.Contains(n))).Order(StringComparer.Ordinal)],
+            };
+            if (changed.Count == 0 && removed.IsEmpty && !state.AnswerNext)
+            {
+                return;
+            }
+
+            state.AnswerNext = false;
+            foreach (var resource in changed)
+            {
+                state.Sent[resource.Name] = resource.Version;
+            }
+
+            foreach (var name in removed)
+            {
+                state.Sent.Remove(name);
+            }
+
+            response.SystemVersionInfo = _pilot.NextVersion();
+            response.Nonce = _pilot.NextNonce();
+            state.LatestNonce = response.Nonce;
+            state.LatestVersion = response.SystemVersionInfo;
+            response.Resources.AddRange(changed);
+            response.RemovedResources.AddRange(removed);
+            changedNames = [.. changed.Select(r => r.Name)];
+        }
+
+        await _responses.WriteAsync(response.ToByteArray(), cancellationToken);
+        var recorded = _pilot.RecordDeltaResponse(Id, item.TypeUrl, response.SystemVersionInfo, response.Nonce, changedNames, removed);
+        LogResponseSent(_logger, Id, recorded.ToString());
+    }
+
+    /// <summary>A raw resource's name, or <c>resource-INDEX</c> when it has none that can be read.</summary>
+    private static string NameOf(Any resource, int index)
+    {
+        var name = IstioResourceBuilder.ReadName(resource);
+        return name.Length > 0 ? name : "resource-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A resource's version: a hash of its type and bytes, so an unchanged resource keeps its version.</summary>
+    private static string VersionOf(Any resource)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        var bytes = resource.ToByteArray();
+        SHA256.HashData(bytes, hash);
+        return Convert.ToHexString(hash[..8]);
+    }
+}

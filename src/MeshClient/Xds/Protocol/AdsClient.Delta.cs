@@ -1,0 +1,213 @@
+using System.Threading.Channels;
+using MeshClient.Xds.Protos.Discovery;
+using MeshClient.Xds.Transport;
+
+namespace MeshClient.Xds.Protocol;
+
+/// <summary>
+/// One incremental (delta) ADS stream, <c>DeltaAggregatedResources</c> (xDS v3): CDS is a wildcard subscription
+/// (<c>*</c>), EDS is subscribed by name as the clusters name them; responses carry changed resources and the names of
+/// removed ones; each accepted resource's version is kept and sent back as initial_resource_versions on the next
+/// stream. Events are handled in order, as on a state-of-the-world stream.
+/// </summary>
+internal sealed partial class AdsClient
+{
+    private IGrpcDuplexCall<DeltaDiscoveryRequest, DeltaDiscoveryResponse>? _deltaCall;
+
+    private async Task<StreamOutcome> RunDeltaStreamAsync(CancellationToken cancellationToken)
+    {
+        using var streamCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        IGrpcDuplexCall<DeltaDiscoveryRequest, DeltaDiscoveryResponse> call;
+        try
+        {
+            call = _transport.StartDuplexStreaming<DeltaDiscoveryRequest, DeltaDiscoveryResponse>(XdsTypeUrls.DeltaAdsMethodV3, DeltaDiscoveryResponse.Parser, streamCts.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new StreamOutcome(false, null);
+        }
+        catch (Exception ex)
+        {
+            return Failed(false, ex);
+        }
+
+        _deltaCall = call;
+        var stream = new AdsStreamContext(null);
+        Volatile.Write(ref _streamEvents, stream.Events.Writer);
+        var receive = ReceiveDeltaAsync(call, stream.Events.Writer, streamCts.Token);
+        try
+        {
+            await SendInitialDeltaRequestsAsync(stream, streamCts.Token);
+            while (true)
+            {
+                var next = await stream.Events.Reader.ReadAsync(streamCts.Token);
+                if (next.Ended)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        return new StreamOutcome(stream.ReceivedData, null);
+                    }
+
+                    return next.Error is null ? Closed(stream) : Failed(stream.ReceivedData, next.Error);
+                }
+
+                if (next.DeltaResponse is { } response)
+                {
+                    await HandleDeltaResponseAsync(stream, response, streamCts.Token);
+                }
+                else if (next.MissingResourceName is { } name)
+                {
+                    HandleTimerFired(stream, name, next.TimerId);
+                }
+                else if (next.DemandChanged)
+                {
+                    await HandleDemandChangedAsync(stream, streamCts.Token);
+                }
+            }
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            return new StreamOutcome(stream.ReceivedData, null);
+        }
+        catch (AdsWriteFailedException ex)
+        {
+            Log.WriteFailed(_logger, Describe(ex.InnerException!));
+            var end = await WaitForStreamEndAsync(stream, cancellationToken);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return new StreamOutcome(stream.ReceivedData, null);
+            }
+
+            return end switch
+            {
+                { Error: { } error } => Failed(stream.ReceivedData, error),
+                { } => Closed(stream),
+                null => Failed(stream.ReceivedData, ex.InnerException!),
+            };
+        }
+        catch (Exception ex)
+        {
+            return Failed(stream.ReceivedData, ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _streamEvents, null);
+            stream.StopAllTimers();
+            stream.Events.Writer.TryComplete();
+            await streamCts.CancelAsync();
+            try
+            {
+                await call.DisposeAsync();
+            }
+            catch (Exception ex)
+            {
+                Log.CallDisposeFailed(_logger, ex);
+            }
+
+            await receive;
+            _deltaCall = null;
+        }
+    }
+
+    private static async Task ReceiveDeltaAsync(
+        IGrpcDuplexCall<DeltaDiscoveryRequest, DeltaDiscoveryResponse> call,
+        ChannelWriter<AdsStreamEvent> events,
+        CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        try
+        {
+            while (true)
+            {
+                var response = await call.ReadAsync(cancellationToken);
+                if (response is null)
+                {
+                    events.TryWrite(AdsStreamEvent.StreamEnded(null));
+                    return;
+                }
+
+                events.TryWrite(AdsStreamEvent.ReceivedDelta(response));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The stream loop ended the call.
+        }
+        catch (Exception ex)
+        {
+            events.TryWrite(AdsStreamEvent.StreamEnded(ex));
+        }
+    }
+
+    private async Task SendInitialDeltaRequestsAsync(AdsStreamContext stream, CancellationToken cancellationToken)
+    {
+        _deltaClusters.StartStream();
+        _deltaEndpoints.StartStream();
+        _onDemand?.TakeIdle();
+        _endpoints.SetResourceNames(WantedEndpointNames());
+        await WriteDeltaAsync(_deltaClusters.CreateInitialRequest([], Identity.Node), cancellationToken);
+        await SendInitialDeltaEndpointsRequestAsync(stream, cancellationToken);
+    }
+
+    /// <summary>
+    /// The first EDS request of the stream, when there are names: it names every subscribed resource and the versions
+    /// held. A resource held at a version was received (on an earlier stream): Pilot sends it again only if it changed,
+    /// or names it removed, so it is settled now and gets no does-not-exist timer.
+    /// </summary>
+    private async Task SendInitialDeltaEndpointsRequestAsync(AdsStreamContext stream, CancellationToken cancellationToken)
+    {
+        var names = _endpoints.ResourceNames;
+        if (names.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var name in names)
+        {
+            if (_deltaEndpoints.Versions.ContainsKey(name) && _cache.HasAssignment(name))
+            {
+                stream.EndpointsReceived.Add(name);
+            }
+            else
+            {
+                stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
+            }
+        }
+
+        stream.EndpointsRequested = true;
+        await WriteDeltaAsync(_deltaEndpoints.CreateInitialRequest(names), cancellationToken);
+    }
+
+    /// <summary>After the EDS names may have changed: subscribes and unsubscribes the difference (or sends the first EDS request).</summary>
+    private async Task SendDeltaEndpointSubscriptionAsync(AdsStreamContext stream, EndpointNameChange change, CancellationToken cancellationToken)
+    {
+        if (!stream.EndpointsRequested)
+        {
+            await SendInitialDeltaEndpointsRequestAsync(stream, cancellationToken);
+            return;
+        }
+
+        foreach (var name in _endpoints.ResourceNames)
+        {
+            stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
+        }
+
+        if (change.Changed)
+        {
+            await WriteDeltaAsync(_deltaEndpoints.CreateSubscriptionChange(change.Added, change.Removed), cancellationToken);
+        }
+    }
+
+    private async Task WriteDeltaAsync(DeltaDiscoveryRequest request, CancellationToken cancellationToken)
+    {
+        Log.SendingDelta(_logger, request.TypeUrl, request.ResourceNamesSubscribe.Count, request.ResourceNamesUnsubscribe.Count, request.InitialResourceVersions.Count, request.ResponseNonce, request.ErrorDetail is not null);
+        try
+        {
+            await _deltaCall!.WriteAsync(request, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new AdsWriteFailedException(ex);
+        }
+    }
+}
