@@ -18,10 +18,27 @@ internal sealed class InFlightContent : HttpContent
     {
         _inner = inner;
         _call = call;
-        foreach (var header in inner.Headers)
+
+        // The stored strings, neither parsed nor copied (validated enumeration would parse each value).
+        foreach (var header in inner.Headers.NonValidated)
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            foreach (var value in header.Value)
+            {
+                Headers.TryAddWithoutValidation(header.Key, value);
+            }
         }
+    }
+
+    /// <summary>
+    /// Whether a response has no content to wait for, so its call need not stay in flight past the headers: the
+    /// answer to a HEAD request, or a 1xx, 204 or 304 (RFC 9110: no content).
+    /// </summary>
+    public static bool HasNoBody(HttpRequestMessage request, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        return request.Method == HttpMethod.Head
+            || status < 200
+            || status is (int)HttpStatusCode.NoContent or (int)HttpStatusCode.NotModified;
     }
 
     /// <summary>Ends the call's in-flight count; only the first call counts.</summary>

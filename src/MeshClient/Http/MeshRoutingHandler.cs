@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using MeshClient.Diagnostics;
 using MeshClient.LoadBalancing;
@@ -8,31 +7,30 @@ using MeshClient.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
-using Polly.Retry;
 
 namespace MeshClient.Http;
 
 /// <summary>
-/// The mesh's message handler (Pilot mode). Per request: finds the service by the URI's host (and port), makes a
-/// routing decision from the request's headers and the app's identity, skipping ejected endpoints, sends the request
-/// to the chosen endpoint's address with the Host header kept as the logical service, reports the outcome to the load
-/// balancer and the outlier detector, retries per the retry settings (Polly), and restores the request's URI. Serves
-/// HttpClient and GrpcChannel alike: every request (every gRPC call) is balanced, not every connection.
+/// The mesh's message handler (Pilot mode): decides and sends. Per request: finds the service by the URI's host (and
+/// port), makes a routing decision from the request's headers and the app's identity, skipping ejected endpoints, and
+/// sends the request to the chosen endpoint's address with the Host header kept as the logical service, within the
+/// call's timeout; then restores the request's URI. What it hands on lives with its feature: retries
+/// (<see cref="MeshRetryPipeline"/>, only once an attempt's outcome makes one due) and outcome reporting
+/// (<see cref="EndpointOutcomeReporter"/>) in Resilience, the activity (<see cref="RouteActivity"/>) in Diagnostics.
+/// Serves HttpClient and GrpcChannel alike: every request (every gRPC call) is balanced, not every connection.
 /// </summary>
 internal sealed partial class MeshRoutingHandler : DelegatingHandler
 {
     private const string HostHeader = "Host";
 
-    private static readonly ResiliencePropertyKey<RoutedCall> CallKey = new("MeshClient.RoutedCall");
-
     private readonly MeshRouter _router;
     private readonly MeshHttpSettings _settings;
     private readonly ServiceOutlierDetectors? _outliers;
     private readonly MeshMetrics? _metrics;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly IRandomSource _random;
-    private readonly ResiliencePipeline<HttpResponseMessage>? _retry;
+    private readonly EndpointOutcomeReporter _outcomes;
+    private readonly MeshRetryPipeline? _retry;
+    private readonly TimeoutSourcePool _timeouts;
     private readonly IDisposable? _owned;
 
     /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> unless an HttpClient factory does.</summary>
@@ -69,11 +67,12 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         _settings = settings;
         _outliers = outliers;
         _metrics = metrics;
-        _time = time ?? TimeProvider.System;
+        var clock = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _random = random;
         _owned = owned;
-        _retry = BuildRetryPipeline();
+        _outcomes = new EndpointOutcomeReporter(router.Registry, outliers, metrics, _logger);
+        _retry = MeshRetryPipeline.Create(settings.Retry, clock, random, metrics, _logger);
+        _timeouts = new TimeoutSourcePool(clock);
     }
 
     /// <inheritdoc />
@@ -129,6 +128,20 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         base.Dispose(disposing);
     }
 
+    /// <summary>An attempt after the first, from the retry pipeline: to the same endpoint, or to another one once <c>retryOnSame</c> is used up.</summary>
+    internal ValueTask<Outcome<HttpResponseMessage>> SendRetryAsync(RoutedCall call, CancellationToken cancellationToken)
+    {
+        var attempt = call.Attempts++;
+        if (attempt > _retry!.OnSame)
+        {
+            var tried = call.Tried ??= [];
+            tried.Add(call.Decision.Endpoint!);
+            call.Decision = _router.RouteAgain(call.Decision, new AttemptEndpointFilter(_outliers, tried));
+        }
+
+        return SendAttemptAsync(call, cancellationToken);
+    }
+
     private static Exception NoEndpointError(Uri uri, in RouteDecision decision)
     {
         var service = decision.Service is { } known ? string.Create(CultureInfo.InvariantCulture, $"{known.Host}:{known.Port}") : uri.Authority;
@@ -145,19 +158,15 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             $"No endpoint for service '{service}': {reason}. Decision: {decision}");
     }
 
-    private static Uri EndpointUri(Uri original, MeshEndpoint endpoint)
+    private static TaskCanceledException TimeoutError(HttpRequestMessage request, Uri original, string service, MeshEndpoint endpoint, int attempts, TimeSpan timeout, Exception inner)
     {
-        var address = endpoint.Address;
-        var text = address.Contains(':', StringComparison.Ordinal)
-            ? string.Create(CultureInfo.InvariantCulture, $"{original.Scheme}://[{address}]:{endpoint.Port}{original.PathAndQuery}")
-            : string.Create(CultureInfo.InvariantCulture, $"{original.Scheme}://{address}:{endpoint.Port}{original.PathAndQuery}");
-        return new Uri(text, UriKind.Absolute);
+        var message = string.Create(
+            CultureInfo.InvariantCulture,
+            $"The call to service '{service}' ({request.Method} {original}), last at endpoint {endpoint} after {attempts} attempt(s), did not complete within the mesh timeout of {timeout.TotalSeconds:0.###} s (Mesh:Timeout).");
+        return new TaskCanceledException(message, new TimeoutException(message, inner));
     }
 
-    private static string Describe(in Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is { } exception
-            ? exception.GetType().Name + ": " + exception.Message
-            : string.Create(CultureInfo.InvariantCulture, $"status {(int)outcome.Result!.StatusCode}");
+    private static string ServiceHost(in RouteDecision decision) => decision.Service?.Host ?? decision.RequestedService;
 
     /// <summary>Why the registry may not know a service yet: it has never synced with Pilot.</summary>
     private string NotSyncedNote()
@@ -187,69 +196,72 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         return base.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// The routed call: the first attempt inline (one state machine, no retry object, no Polly), the retry pipeline
+    /// only when that attempt's outcome makes a retry due.
+    /// </summary>
     private async Task<HttpResponseMessage> SendRoutedAsync(HttpRequestMessage request, Uri original, RouteDecision decision, CancellationToken cancellationToken)
     {
-        var service = decision.Service!;
-        _metrics?.Decision(service.Host, decision.Subset);
+        _metrics?.Decision(decision.Service!.Host, decision.Subset);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             LogRouted(_logger, request.Method.Method, original, decision.ToString());
         }
 
-        using var activity = StartActivity(decision);
+        var activity = RouteActivity.Start(decision);
 
         // Mesh:Timeout bounds the whole call, retries and backoff included, up to the response headers. gRPC calls
         // carry their own deadline (grpc-timeout), and a server-streaming call cannot be told from a unary one, so
         // the mesh timeout is for plain HTTP only.
         var kind = RetryClassifier.Classify(request);
         var timeout = kind == CallKind.Http ? _settings.Timeout : null;
-        using var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, _time) : null;
-        using var callerLink = timeoutSource is null
+        var timeoutSource = timeout is { } limit ? _timeouts.Rent(limit) : null;
+        var callerLink = timeoutSource is null
             ? default
             : cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeoutSource);
         var token = timeoutSource?.Token ?? cancellationToken;
-        var call = new RoutedCall(request, original, decision, kind, activity)
-        {
-            CallerToken = cancellationToken,
-            TimeoutSource = timeoutSource,
-            Timeout = timeout,
-        };
+        var target = EndpointRequestTarget.Of(decision.Endpoint!).For(original);
         var hostAdded = _settings.PreserveHostHeader
             && !request.Headers.NonValidated.Contains(HostHeader)
-            && request.Headers.TryAddWithoutValidation(HostHeader, original.Authority);
+            && request.Headers.TryAddWithoutValidation(HostHeader, target.Host);
         try
         {
             Outcome<HttpResponseMessage> outcome;
-            if (_retry is null || !RetryClassifier.MayEverRetry(call.Kind, request.Method, _settings.Retry.RetryNonIdempotent))
+            var attempts = 1;
+            request.RequestUri = target.Uri;
+            var endpointCall = _router.BeginCall(decision);
+            try
             {
-                outcome = await SendAttemptAsync(call, token);
+                var response = await base.SendAsync(request, token).ConfigureAwait(false);
+                outcome = Answered(request, kind, decision, endpointCall, response);
             }
-            else
+            catch (Exception exception)
             {
-                var context = ResilienceContextPool.Shared.Get(token);
-                try
-                {
-                    context.Properties.Set(CallKey, call);
-                    outcome = await _retry.ExecuteOutcomeAsync(
-                        static (context, state) => state.Handler.SendAttemptAsync(state.Call, context.CancellationToken),
-                        context,
-                        (Handler: this, Call: call));
-                }
-                finally
-                {
-                    ResilienceContextPool.Shared.Return(context);
-                }
+                outcome = Failed(request, original, decision, attempts, endpointCall, exception, cancellationToken, timeoutSource, timeout);
+            }
 
+            if (_retry is not null && _retry.IsRetryDue(kind, request, outcome))
+            {
+                var call = new RoutedCall(this, request, original, decision, kind, activity)
+                {
+                    Attempts = attempts,
+                    CallerToken = cancellationToken,
+                    TimeoutSource = timeoutSource,
+                    Timeout = timeout,
+                };
+                outcome = await _retry.RetryAsync(call, outcome, token).ConfigureAwait(false);
+                decision = call.Decision;
+                attempts = call.Attempts;
                 if (call.TimedOut && outcome.Exception is OperationCanceledException and not TaskCanceledException { InnerException: TimeoutException })
                 {
                     // The timeout passed during a retry's backoff, between attempts.
-                    outcome = Outcome.FromException<HttpResponseMessage>(TimeoutError(call, call.Decision.Endpoint!, outcome.Exception));
+                    outcome = Outcome.FromException<HttpResponseMessage>(TimeoutError(request, original, call.ServiceHost, decision.Endpoint!, attempts, timeout!.Value, outcome.Exception));
                 }
             }
 
             if (activity is not null)
             {
-                CompleteActivity(activity, call, outcome);
+                RouteActivity.Complete(activity, decision, attempts, outcome.Result, outcome.Exception);
             }
 
             outcome.ThrowIfException();
@@ -262,159 +274,91 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             {
                 request.Headers.Remove(HostHeader);
             }
+
+            callerLink.Dispose();
+            if (timeoutSource is not null)
+            {
+                _timeouts.Return(timeoutSource);
+            }
+
+            activity?.Dispose();
         }
     }
 
-    /// <summary>One attempt: picks the attempt's endpoint (the same one, or another for a retry on next), sends, and reports the outcome.</summary>
+    /// <summary>An attempt of a retried call: sends to the current decision's endpoint and reports the outcome.</summary>
     private async ValueTask<Outcome<HttpResponseMessage>> SendAttemptAsync(RoutedCall call, CancellationToken cancellationToken)
     {
-        var attempt = call.Attempts++;
-        if (attempt > _settings.Retry.OnSame)
-        {
-            var tried = call.Tried ??= [];
-            tried.Add(call.Decision.Endpoint!);
-            call.Decision = _router.RouteAgain(call.Decision, new AttemptEndpointFilter(_outliers, tried));
-        }
-
         var decision = call.Decision;
-        var endpoint = decision.Endpoint!;
         var request = call.Request;
-        request.RequestUri = EndpointUri(call.OriginalUri, endpoint);
+        request.RequestUri = EndpointRequestTarget.Of(decision.Endpoint!).For(call.OriginalUri).Uri;
         var endpointCall = _router.BeginCall(decision);
         try
         {
-            var response = await base.SendAsync(request, cancellationToken);
-            var failed = RetryClassifier.IsEndpointFailure(call.Kind, response);
-
-            // The outcome is known at the headers; the call stays in flight until its content is read or disposed.
-            endpointCall.RecordAnswer(success: !failed);
-            response.Content = new InFlightContent(response.Content, endpointCall);
-            ReportOutcome(decision, endpoint, failed);
-            return Outcome.FromResult(response);
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return Answered(request, call.Kind, decision, endpointCall, response);
         }
         catch (Exception exception)
         {
-            // A timeout or a transport failure is the endpoint's; the caller's own cancellation, or an error of the
-            // request itself (its content), says nothing about the endpoint and is not counted either way.
-            var timedOut = call.TimedOut;
-            if (timedOut || (exception is HttpRequestException && !call.CallerToken.IsCancellationRequested))
-            {
-                endpointCall.Complete(success: false);
-                ReportOutcome(decision, endpoint, failed: true);
-            }
-            else
-            {
-                endpointCall.Abandon();
-            }
-
-            if (timedOut)
-            {
-                LogAttemptTimedOut(_logger, call.ServiceHost, endpoint.ToString(), call.Timeout!.Value);
-                return Outcome.FromException<HttpResponseMessage>(TimeoutError(call, endpoint, exception));
-            }
-
-            return Outcome.FromException<HttpResponseMessage>(exception);
+            return Failed(request, call.OriginalUri, decision, call.Attempts, endpointCall, exception, call.CallerToken, call.TimeoutSource, call.Timeout);
         }
     }
 
-    private static TaskCanceledException TimeoutError(RoutedCall call, MeshEndpoint endpoint, Exception inner)
+    /// <summary>
+    /// An attempt got a response: its outcome is known at the headers and reported; the call stays in flight until
+    /// its content is read or disposed, unless the response has no content to wait for.
+    /// </summary>
+    private Outcome<HttpResponseMessage> Answered(HttpRequestMessage request, CallKind kind, in RouteDecision decision, EndpointCall endpointCall, HttpResponseMessage response)
     {
-        var message = string.Create(
-            CultureInfo.InvariantCulture,
-            $"The call to service '{call.ServiceHost}' ({call.Request.Method} {call.OriginalUri}), last at endpoint {endpoint} after {call.Attempts} attempt(s), did not complete within the mesh timeout of {call.Timeout!.Value.TotalSeconds:0.###} s (Mesh:Timeout).");
-        return new TaskCanceledException(message, new TimeoutException(message, inner));
+        var failed = RetryClassifier.IsEndpointFailure(kind, response);
+        endpointCall.RecordAnswer(success: !failed);
+        if (InFlightContent.HasNoBody(request, response))
+        {
+            endpointCall.Release();
+        }
+        else
+        {
+            response.Content = new InFlightContent(response.Content, endpointCall);
+        }
+
+        _outcomes.Report(decision.Service!, decision.Endpoint!, failed);
+        return Outcome.FromResult(response);
     }
 
-    private void ReportOutcome(in RouteDecision decision, MeshEndpoint endpoint, bool failed)
+    /// <summary>
+    /// An attempt failed without a response. A timeout or a transport failure is the endpoint's; the caller's own
+    /// cancellation, or an error of the request itself (its content), says nothing about the endpoint and is not
+    /// counted either way.
+    /// </summary>
+    private Outcome<HttpResponseMessage> Failed(
+        HttpRequestMessage request,
+        Uri original,
+        in RouteDecision decision,
+        int attempts,
+        EndpointCall endpointCall,
+        Exception exception,
+        CancellationToken callerToken,
+        CancellationTokenSource? timeoutSource,
+        TimeSpan? timeout)
     {
-        var service = decision.Service!;
-        if (_outliers is not null && _outliers.Report(_router.Registry, service, endpoint, failed, out var ejectionTime))
+        var endpoint = decision.Endpoint!;
+        var timedOut = !callerToken.IsCancellationRequested && timeoutSource is { IsCancellationRequested: true };
+        if (timedOut || (exception is HttpRequestException && !callerToken.IsCancellationRequested))
         {
-            _metrics?.Ejection(service.Host);
-            LogEndpointEjected(_logger, endpoint.ToString(), service.Host, ejectionTime, _outliers.Settings.ConsecutiveFailures);
+            endpointCall.Complete(success: false);
+            _outcomes.Report(decision.Service!, endpoint, failed: true);
         }
-    }
-
-    private ResiliencePipeline<HttpResponseMessage>? BuildRetryPipeline()
-    {
-        var retry = _settings.Retry;
-        if (retry.MaxRetryAttempts == 0)
+        else
         {
-            return null;
+            endpointCall.Abandon();
         }
 
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = retry.MaxRetryAttempts,
-                Delay = TimeSpan.Zero,
-                BackoffType = DelayBackoffType.Constant,
-                UseJitter = false,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context, args.Outcome)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryBackoffDelay.Compute(retry, args.AttemptNumber, _random)),
-                OnRetry = args =>
-                {
-                    OnRetry(args);
-                    return default;
-                },
-            })
-            .Build();
-    }
-
-    private bool ShouldRetry(ResilienceContext context, in Outcome<HttpResponseMessage> outcome) =>
-        context.Properties.TryGetValue(CallKey, out var call)
-        && (outcome.Exception is not null || outcome.Result is not null)
-        && RetryClassifier.MayRetry(call.Kind, call.Request, _settings.Retry.RetryNonIdempotent, outcome.Result, outcome.Exception);
-
-    private void OnRetry(in OnRetryArguments<HttpResponseMessage> args)
-    {
-        if (!args.Context.Properties.TryGetValue(CallKey, out var call))
+        if (timedOut)
         {
-            return;
+            var service = ServiceHost(decision);
+            LogAttemptTimedOut(_logger, service, endpoint.ToString(), timeout!.Value);
+            return Outcome.FromException<HttpResponseMessage>(TimeoutError(request, original, service, endpoint, attempts, timeout.Value, exception));
         }
 
-        var retryNumber = args.AttemptNumber + 1;
-        _metrics?.Retry(call.ServiceHost);
-        call.Activity?.SetTag("meshclient.retries", retryNumber);
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            var target = retryNumber <= _settings.Retry.OnSame ? "the same endpoint" : "another endpoint";
-            LogRetrying(_logger, call.Request.Method.Method, call.ServiceHost, retryNumber, target, call.Decision.Endpoint!.ToString(), Describe(args.Outcome), args.RetryDelay);
-        }
-    }
-
-    private static Activity? StartActivity(in RouteDecision decision)
-    {
-        var activity = MeshActivitySource.Instance.StartActivity(MeshTelemetry.RouteActivityName, ActivityKind.Internal);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("meshclient.service", decision.Service!.Host);
-            activity.SetTag("meshclient.rule.number", decision.RuleNumber);
-            activity.SetTag("meshclient.rule.precedence", decision.RulePrecedence);
-            activity.SetTag("meshclient.subset", decision.Subset ?? string.Empty);
-            activity.SetTag("meshclient.endpoint", decision.Endpoint!.ToString());
-        }
-
-        return activity;
-    }
-
-    private static void CompleteActivity(Activity activity, RoutedCall call, in Outcome<HttpResponseMessage> outcome)
-    {
-        if (activity.IsAllDataRequested)
-        {
-            // After a retry on another endpoint, the tag names the endpoint of the last attempt.
-            activity.SetTag("meshclient.endpoint", call.Decision.Endpoint!.ToString());
-            activity.SetTag("meshclient.subset", call.Decision.Subset ?? string.Empty);
-            activity.SetTag("meshclient.attempts", call.Attempts);
-        }
-
-        if (outcome.Exception is { } exception)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
-        }
-        else if ((int)outcome.Result!.StatusCode >= 500)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, string.Create(CultureInfo.InvariantCulture, $"status {(int)outcome.Result.StatusCode}"));
-        }
+        return Outcome.FromException<HttpResponseMessage>(exception);
     }
 }
