@@ -75,6 +75,30 @@ public sealed class InFlightUntilContentEndsTests
         finish.SetResult();
     }
 
+    [Theory]
+    [InlineData("HEAD", 200)]
+    [InlineData("GET", 204)]
+    [InlineData("GET", 304)]
+    public async Task A_response_without_content_is_no_longer_in_flight_at_its_headers(string method, int status)
+    {
+        await using var backend = await TestBackend.StartAsync("empty");
+        backend.Behaviour = (context, _) =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        };
+        var router = new MeshRouter(MeshTestRegistry.Create("files", backend));
+        var statistics = router.Context.GetStatistics(MeshTestRegistry.Endpoint(backend));
+        using var client = MeshClients.Create(router, MeshClients.NoRetries());
+
+        // Neither read nor disposed: nothing is left to wait for.
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "http://files:9080/"), HttpCompletionOption.ResponseHeadersRead).WaitAsync(MeshClients.Bound);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(0, statistics.InFlight);
+        response.Dispose();
+    }
+
     [Fact]
     public async Task A_buffered_response_is_in_flight_only_while_it_is_read()
     {
