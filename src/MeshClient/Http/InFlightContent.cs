@@ -53,11 +53,34 @@ internal sealed class InFlightContent : HttpContent
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        Task copy;
+        try
+        {
+            copy = _inner.CopyToAsync(stream, cancellationToken);
+        }
+        catch
+        {
+            Release();
+            throw;
+        }
+
+        // A small body is often in the connection's buffer already: the copy is done, no continuation is needed.
+        if (copy.IsCompleted)
+        {
+            Release();
+            return copy;
+        }
+
+        return ReleaseAfterAsync(copy);
+    }
+
+    private async Task ReleaseAfterAsync(Task copy)
     {
         try
         {
-            await _inner.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            await copy.ConfigureAwait(false);
         }
         finally
         {

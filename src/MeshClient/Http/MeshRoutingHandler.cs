@@ -1,4 +1,3 @@
-using System.Globalization;
 using MeshClient.Diagnostics;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
@@ -21,8 +20,6 @@ namespace MeshClient.Http;
 /// </summary>
 internal sealed partial class MeshRoutingHandler : DelegatingHandler
 {
-    private const string HostHeader = "Host";
-
     private readonly MeshRouter _router;
     private readonly MeshHttpSettings _settings;
     private readonly ServiceOutlierDetectors? _outliers;
@@ -30,8 +27,8 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
     private readonly ILogger _logger;
     private readonly EndpointOutcomeReporter _outcomes;
     private readonly MeshRetryPipeline? _retry;
-    private readonly TimeoutSourcePool _timeouts;
     private readonly IDisposable? _owned;
+    private LogicalHost? _lastHost;
 
     /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> unless an HttpClient factory does.</summary>
     /// <param name="router">The router whose decisions the handler follows.</param>
@@ -72,7 +69,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         _owned = owned;
         _outcomes = new EndpointOutcomeReporter(router.Registry, outliers, metrics, _logger);
         _retry = MeshRetryPipeline.Create(settings.Retry, clock, random, metrics, _logger);
-        _timeouts = new TimeoutSourcePool(clock);
+        Timeouts = new TimeoutSourcePool(clock);
     }
 
     /// <inheritdoc />
@@ -93,7 +90,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             return base.SendAsync(request, cancellationToken);
         }
 
-        var host = uri.Host;
+        var host = ServiceHostOf(uri);
         var headers = new HttpRequestHeadersReader(request.Headers);
         var filter = new AttemptEndpointFilter(_outliers, null);
         var decision = _router.Route(new RouteRequest(host, uri.Port, _settings.SourceService, _settings.SourceTags), headers, filter);
@@ -114,7 +111,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         }
 
         LogNoEndpoint(_logger, uri.Authority, decision.Failure);
-        return Task.FromException<HttpResponseMessage>(NoEndpointError(uri, decision));
+        return Task.FromException<HttpResponseMessage>(MeshCallErrors.NoEndpoint(uri, decision));
     }
 
     /// <inheritdoc />
@@ -127,6 +124,21 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
 
         base.Dispose(disposing);
     }
+
+    /// <summary>The validated options.</summary>
+    internal MeshHttpSettings Settings => _settings;
+
+    /// <summary>The router.</summary>
+    internal MeshRouter Router => _router;
+
+    /// <summary>The retry pipeline, or <see langword="null"/> when retries are off.</summary>
+    internal MeshRetryPipeline? Retry => _retry;
+
+    /// <summary>The call timeouts' reusable sources.</summary>
+    internal TimeoutSourcePool Timeouts { get; }
+
+    /// <summary>The idle routed calls.</summary>
+    internal RoutedSendPool Sends { get; } = new();
 
     /// <summary>An attempt after the first, from the retry pipeline: to the same endpoint, or to another one once <c>retryOnSame</c> is used up.</summary>
     internal ValueTask<Outcome<HttpResponseMessage>> SendRetryAsync(RoutedCall call, CancellationToken cancellationToken)
@@ -142,50 +154,32 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         return SendAttemptAsync(call, cancellationToken);
     }
 
-    private static Exception NoEndpointError(Uri uri, in RouteDecision decision)
-    {
-        var service = decision.Service is { } known ? string.Create(CultureInfo.InvariantCulture, $"{known.Host}:{known.Port}") : uri.Authority;
-        var reason = decision.Failure switch
-        {
-            RouteFailure.PortNotSpecified => $"the service has several ports and the request URI '{uri}' names none of them",
-            RouteFailure.NoRoutableEndpoints => "the service has no routable endpoint (none is healthy, or Pilot has sent none yet)",
-            RouteFailure.NoEndpointWithTags => "no routable endpoint carries the tags the route rule chose (check the DestinationRule subsets and their labels)",
-            _ => decision.Failure.ToString(),
-        };
-        return new MeshRoutingException(
-            decision.RequestedService,
-            decision.Failure,
-            $"No endpoint for service '{service}': {reason}. Decision: {decision}");
-    }
+    /// <summary>Sends the request, whose URI is the endpoint's already, to the inner handler.</summary>
+    internal Task<HttpResponseMessage> SendToEndpoint(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        base.SendAsync(request, cancellationToken);
 
-    private static TaskCanceledException TimeoutError(HttpRequestMessage request, Uri original, string service, MeshEndpoint endpoint, int attempts, TimeSpan timeout, Exception inner)
+    /// <summary>The URI's host, computed once for the last logical URI (Uri.Host builds a new string at each call).</summary>
+    private string ServiceHostOf(Uri uri)
     {
-        var message = string.Create(
-            CultureInfo.InvariantCulture,
-            $"The call to service '{service}' ({request.Method} {original}), last at endpoint {endpoint} after {attempts} attempt(s), did not complete within the mesh timeout of {timeout.TotalSeconds:0.###} s (Mesh:Timeout).");
-        return new TaskCanceledException(message, new TimeoutException(message, inner));
+        var last = Volatile.Read(ref _lastHost);
+        if (last is not null && (ReferenceEquals(last.Uri, uri) || string.Equals(last.Uri.OriginalString, uri.OriginalString, StringComparison.Ordinal)))
+        {
+            return last.Host;
+        }
+
+        var host = uri.Host;
+        Volatile.Write(ref _lastHost, new LogicalHost(uri, host));
+        return host;
     }
 
     private static string ServiceHost(in RouteDecision decision) => decision.Service?.Host ?? decision.RequestedService;
-
-    /// <summary>Why the registry may not know a service yet: it has never synced with Pilot.</summary>
-    private string NotSyncedNote()
-    {
-        var registry = _router.Registry;
-        return registry.HasSynced
-            ? string.Empty
-            : $" The registry has not synced with Pilot yet ({registry.ConnectionState}: {registry.LastError ?? "no answer yet"}).";
-    }
 
     private Task<HttpResponseMessage> SendUnknownHost(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
     {
         if (_settings.UnknownHost == UnknownHostBehavior.Fail)
         {
             LogUnknownHostRejected(_logger, uri.Authority);
-            return Task.FromException<HttpResponseMessage>(new MeshRoutingException(
-                uri.Authority,
-                RouteFailure.ServiceNotFound,
-                $"The mesh knows no service '{uri.Authority}' (request {request.Method} {uri}), and Mesh:Routing:UnknownHost is Fail.{NotSyncedNote()}"));
+            return Task.FromException<HttpResponseMessage>(MeshCallErrors.UnknownHost(request, uri, _router.Registry));
         }
 
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -197,10 +191,10 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
     }
 
     /// <summary>
-    /// The routed call: the first attempt inline (one state machine, no retry object, no Polly), the retry pipeline
-    /// only when that attempt's outcome makes a retry due.
+    /// The routed call: the first attempt without Polly and without a retry object, on a pooled
+    /// <see cref="RoutedSend"/>; the retry pipeline only when that attempt's outcome makes a retry due.
     /// </summary>
-    private async Task<HttpResponseMessage> SendRoutedAsync(HttpRequestMessage request, Uri original, RouteDecision decision, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendRoutedAsync(HttpRequestMessage request, Uri original, in RouteDecision decision, CancellationToken cancellationToken)
     {
         _metrics?.Decision(decision.Service!.Host, decision.Subset);
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -208,81 +202,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             LogRouted(_logger, request.Method.Method, original, decision.ToString());
         }
 
-        var activity = RouteActivity.Start(decision);
-
-        // Mesh:Timeout bounds the whole call, retries and backoff included, up to the response headers. gRPC calls
-        // carry their own deadline (grpc-timeout), and a server-streaming call cannot be told from a unary one, so
-        // the mesh timeout is for plain HTTP only.
-        var kind = RetryClassifier.Classify(request);
-        var timeout = kind == CallKind.Http ? _settings.Timeout : null;
-        var timeoutSource = timeout is { } limit ? _timeouts.Rent(limit) : null;
-        var callerLink = timeoutSource is null
-            ? default
-            : cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeoutSource);
-        var token = timeoutSource?.Token ?? cancellationToken;
-        var target = EndpointRequestTarget.Of(decision.Endpoint!).For(original);
-        var hostAdded = _settings.PreserveHostHeader
-            && !request.Headers.NonValidated.Contains(HostHeader)
-            && request.Headers.TryAddWithoutValidation(HostHeader, target.Host);
-        try
-        {
-            Outcome<HttpResponseMessage> outcome;
-            var attempts = 1;
-            request.RequestUri = target.Uri;
-            var endpointCall = _router.BeginCall(decision);
-            try
-            {
-                var response = await base.SendAsync(request, token).ConfigureAwait(false);
-                outcome = Answered(request, kind, decision, endpointCall, response);
-            }
-            catch (Exception exception)
-            {
-                outcome = Failed(request, original, decision, attempts, endpointCall, exception, cancellationToken, timeoutSource, timeout);
-            }
-
-            if (_retry is not null && _retry.IsRetryDue(kind, request, outcome))
-            {
-                var call = new RoutedCall(this, request, original, decision, kind, activity)
-                {
-                    Attempts = attempts,
-                    CallerToken = cancellationToken,
-                    TimeoutSource = timeoutSource,
-                    Timeout = timeout,
-                };
-                outcome = await _retry.RetryAsync(call, outcome, token).ConfigureAwait(false);
-                decision = call.Decision;
-                attempts = call.Attempts;
-                if (call.TimedOut && outcome.Exception is OperationCanceledException and not TaskCanceledException { InnerException: TimeoutException })
-                {
-                    // The timeout passed during a retry's backoff, between attempts.
-                    outcome = Outcome.FromException<HttpResponseMessage>(TimeoutError(request, original, call.ServiceHost, decision.Endpoint!, attempts, timeout!.Value, outcome.Exception));
-                }
-            }
-
-            if (activity is not null)
-            {
-                RouteActivity.Complete(activity, decision, attempts, outcome.Result, outcome.Exception);
-            }
-
-            outcome.ThrowIfException();
-            return outcome.Result!;
-        }
-        finally
-        {
-            request.RequestUri = original;
-            if (hostAdded)
-            {
-                request.Headers.Remove(HostHeader);
-            }
-
-            callerLink.Dispose();
-            if (timeoutSource is not null)
-            {
-                _timeouts.Return(timeoutSource);
-            }
-
-            activity?.Dispose();
-        }
+        return Sends.Rent().Start(this, request, original, decision, cancellationToken);
     }
 
     /// <summary>An attempt of a retried call: sends to the current decision's endpoint and reports the outcome.</summary>
@@ -299,7 +219,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         }
         catch (Exception exception)
         {
-            return Failed(request, call.OriginalUri, decision, call.Attempts, endpointCall, exception, call.CallerToken, call.TimeoutSource, call.Timeout);
+            return Failed(request, call.OriginalUri, decision, call.Attempts, endpointCall, exception, call.CallerToken, call.TimeoutSource);
         }
     }
 
@@ -307,7 +227,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
     /// An attempt got a response: its outcome is known at the headers and reported; the call stays in flight until
     /// its content is read or disposed, unless the response has no content to wait for.
     /// </summary>
-    private Outcome<HttpResponseMessage> Answered(HttpRequestMessage request, CallKind kind, in RouteDecision decision, EndpointCall endpointCall, HttpResponseMessage response)
+    internal Outcome<HttpResponseMessage> Answered(HttpRequestMessage request, CallKind kind, in RouteDecision decision, EndpointCall endpointCall, HttpResponseMessage response)
     {
         var failed = RetryClassifier.IsEndpointFailure(kind, response);
         endpointCall.RecordAnswer(success: !failed);
@@ -329,7 +249,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
     /// cancellation, or an error of the request itself (its content), says nothing about the endpoint and is not
     /// counted either way.
     /// </summary>
-    private Outcome<HttpResponseMessage> Failed(
+    internal Outcome<HttpResponseMessage> Failed(
         HttpRequestMessage request,
         Uri original,
         in RouteDecision decision,
@@ -337,8 +257,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         EndpointCall endpointCall,
         Exception exception,
         CancellationToken callerToken,
-        CancellationTokenSource? timeoutSource,
-        TimeSpan? timeout)
+        CancellationTokenSource? timeoutSource)
     {
         var endpoint = decision.Endpoint!;
         var timedOut = !callerToken.IsCancellationRequested && timeoutSource is { IsCancellationRequested: true };
@@ -355,10 +274,14 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         if (timedOut)
         {
             var service = ServiceHost(decision);
-            LogAttemptTimedOut(_logger, service, endpoint.ToString(), timeout!.Value);
-            return Outcome.FromException<HttpResponseMessage>(TimeoutError(request, original, service, endpoint, attempts, timeout.Value, exception));
+            var timeout = _settings.Timeout!.Value;
+            LogAttemptTimedOut(_logger, service, endpoint.ToString(), timeout);
+            return Outcome.FromException<HttpResponseMessage>(MeshCallErrors.Timeout(request, original, service, endpoint, attempts, timeout, exception));
         }
 
         return Outcome.FromException<HttpResponseMessage>(exception);
     }
+
+    /// <summary>A logical URI and its host.</summary>
+    private sealed record LogicalHost(Uri Uri, string Host);
 }

@@ -46,11 +46,8 @@ internal sealed class RoutedCall : IRetryableCall
     /// <summary>The caller's token: its cancellation is the caller's choice, never an endpoint's failure.</summary>
     public CancellationToken CallerToken { get; init; }
 
-    /// <summary>Cancels the call when <see cref="Timeout"/> passes; <see langword="null"/> without a timeout.</summary>
+    /// <summary>Cancels the call when its timeout (Mesh:Timeout) passes; <see langword="null"/> without a timeout.</summary>
     public CancellationTokenSource? TimeoutSource { get; init; }
-
-    /// <summary>The call's timeout (Mesh:Timeout), or <see langword="null"/> for none.</summary>
-    public TimeSpan? Timeout { get; init; }
 
     /// <summary>Whether the call's timeout, not the caller, cancelled it.</summary>
     public bool TimedOut => !CallerToken.IsCancellationRequested && TimeoutSource is { IsCancellationRequested: true };
