@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using MeshClient.LoadBalancing;
 
 namespace MeshClient.Http;
@@ -10,6 +12,9 @@ namespace MeshClient.Http;
 /// </summary>
 internal sealed class InFlightContent : HttpContent
 {
+    /// <summary>1 while the inner content's headers object can be shared (see <see cref="TryShareHeaders"/>), 0 once the field was not found.</summary>
+    private static int s_canShareHeaders = 1;
+
     private readonly HttpContent _inner;
     private readonly EndpointCall _call;
     private int _released;
@@ -18,13 +23,15 @@ internal sealed class InFlightContent : HttpContent
     {
         _inner = inner;
         _call = call;
-
-        // The stored strings, neither parsed nor copied (validated enumeration would parse each value).
-        foreach (var header in inner.Headers.NonValidated)
+        if (!TryShareHeaders(inner))
         {
-            foreach (var value in header.Value)
+            // The stored strings, neither parsed nor copied (validated enumeration would parse each value).
+            foreach (var header in inner.Headers.NonValidated)
             {
-                Headers.TryAddWithoutValidation(header.Key, value);
+                foreach (var value in header.Value)
+                {
+                    Headers.TryAddWithoutValidation(header.Key, value);
+                }
             }
         }
     }
@@ -124,5 +131,32 @@ internal sealed class InFlightContent : HttpContent
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// The field behind <see cref="HttpContent.Headers"/> (created on first use). The wrapper's headers are the inner
+    /// content's: the same object, so a response's content headers are neither copied nor parsed again. HttpContent
+    /// offers no public way to share them; when a runtime lacks the field, the headers are copied instead.
+    /// </summary>
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_headers")]
+    private static extern ref HttpContentHeaders? HeadersField(HttpContent content);
+
+    private bool TryShareHeaders(HttpContent inner)
+    {
+        if (Volatile.Read(ref s_canShareHeaders) == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            HeadersField(this) = inner.Headers;
+            return true;
+        }
+        catch (MissingFieldException)
+        {
+            Volatile.Write(ref s_canShareHeaders, 0);
+            return false;
+        }
     }
 }

@@ -75,6 +75,29 @@ public sealed class InFlightUntilContentEndsTests
         finish.SetResult();
     }
 
+    [Fact]
+    public async Task The_wrapped_content_has_the_responses_content_headers()
+    {
+        await using var backend = await TestBackend.StartAsync("typed");
+        backend.Behaviour = async (context, _) =>
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = 2;
+            context.Response.Headers.ContentLanguage = "de";
+            await context.Response.WriteAsync("{}", context.RequestAborted);
+        };
+        var router = new MeshRouter(MeshTestRegistry.Create("files", backend));
+        using var client = MeshClients.Create(router, MeshClients.NoRetries());
+
+        using var response = await client.GetAsync("http://files:9080/", HttpCompletionOption.ResponseHeadersRead).WaitAsync(MeshClients.Bound);
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        Assert.Equal(2, response.Content.Headers.ContentLength);
+        Assert.Equal(["de"], response.Content.Headers.ContentLanguage);
+        Assert.Equal("{}", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("HEAD", 200)]
     [InlineData("GET", 204)]
