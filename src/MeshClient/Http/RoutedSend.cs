@@ -45,8 +45,12 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
         _original = original;
         _decision = decision;
         _callerToken = cancellationToken;
-        _context = ExecutionContext.Capture();
+        var callerActivity = Activity.Current;
         _activity = RouteActivity.Start(decision);
+
+        // The rest of the call runs in the caller's execution context as an async method would (log scopes, and the
+        // route activity as the current one).
+        _context = ExecutionContext.Capture();
 
         // Mesh:Timeout bounds the whole call, retries and backoff included, up to the response headers. gRPC calls
         // carry their own deadline (grpc-timeout), and a server-streaming call cannot be told from a unary one, so
@@ -85,6 +89,12 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
             _sent.UnsafeOnCompleted(_onSent);
         }
 
+        if (_activity is not null)
+        {
+            // The route activity is current below this handler only, as it was inside an async method.
+            Activity.Current = callerActivity;
+        }
+
         return result.AsTask();
     }
 
@@ -111,6 +121,18 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
     /// <summary>The first attempt has its response headers, or failed.</summary>
     private void OnSent()
     {
+        if (_context is { } context)
+        {
+            ExecutionContext.Run(context, static send => ((RoutedSend)send!).Sent(), this);
+        }
+        else
+        {
+            Sent();
+        }
+    }
+
+    private void Sent()
+    {
         var handler = _handler!;
         var request = _request!;
         Outcome<HttpResponseMessage> outcome;
@@ -127,23 +149,8 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
         _sent = default;
         if (handler.Retry is { } retry && retry.IsRetryDue(_kind, request, outcome))
         {
-            // The rare path: under the caller's execution context, as the pipeline's logs and delays expect.
-            if (_context is { } context)
-            {
-                ExecutionContext.Run(
-                    context,
-                    static state =>
-                    {
-                        var start = (RetryStart)state!;
-                        _ = start.Send.RetryThenCompleteAsync(start.First);
-                    },
-                    new RetryStart(this, outcome));
-            }
-            else
-            {
-                _ = RetryThenCompleteAsync(outcome);
-            }
-
+            // The rare path: completes the call when the retries are done.
+            _ = RetryThenCompleteAsync(outcome);
             return;
         }
 
@@ -224,6 +231,4 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
             _core.SetResult(outcome.Result!);
         }
     }
-
-    private sealed record RetryStart(RoutedSend Send, Outcome<HttpResponseMessage> First);
 }
