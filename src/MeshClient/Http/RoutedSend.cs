@@ -46,7 +46,8 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
         _decision = decision;
         _callerToken = cancellationToken;
         var callerActivity = Activity.Current;
-        _activity = RouteActivity.Start(decision);
+        var activity = RouteActivity.Start(decision);
+        _activity = activity;
 
         // The rest of the call runs in the caller's execution context as an async method would (log scopes, and the
         // route activity as the current one).
@@ -89,7 +90,8 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
             _sent.UnsafeOnCompleted(_onSent);
         }
 
-        if (_activity is not null)
+        // From here on the call may be complete and its fields cleared (or reused): only locals are read.
+        if (activity is not null)
         {
             // The route activity is current below this handler only, as it was inside an async method.
             Activity.Current = callerActivity;
