@@ -1,15 +1,13 @@
 namespace MeshClient.Benchmarks.Http;
 
 /// <summary>
-/// An inner handler that completes asynchronously, as a socket does, with one ready response, after reading what
-/// SocketsHttpHandler reads from every request: the Host header, and the URI's host and path for the connection pool
-/// key and the request line.
+/// An inner handler that completes asynchronously, as a socket does, with a new response of a small buffered body
+/// (a handler may wrap a response's content, so responses are not shared), after reading what SocketsHttpHandler reads
+/// from every request: the Host header, and the URI's host and path for the connection pool key and the request line.
 /// </summary>
 internal sealed class AsyncAnswer : HttpMessageHandler
 {
-    private readonly HttpResponseMessage _response;
-
-    public AsyncAnswer(HttpResponseMessage response) => _response = response;
+    private static readonly byte[] Body = "{}"u8.ToArray();
 
     public int Touched { get; private set; }
 
@@ -18,6 +16,6 @@ internal sealed class AsyncAnswer : HttpMessageHandler
         var uri = request.RequestUri!;
         Touched += (request.Headers.Host?.Length ?? 0) + uri.IdnHost.Length + uri.PathAndQuery.Length;
         await Task.Yield();
-        return _response;
+        return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new ByteArrayContent(Body), RequestMessage = request };
     }
 }

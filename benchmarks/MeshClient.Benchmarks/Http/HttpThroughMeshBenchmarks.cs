@@ -1,26 +1,33 @@
+using System.Globalization;
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using MeshClient.Registry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MeshClient.Benchmarks.Http;
 
 /// <summary>
-/// HttpClient requests through <c>AddMeshRouting()</c> against the same HttpClient setup (same factory, same primary
-/// <see cref="SocketsHttpHandler"/> settings) calling the endpoint directly, to one real Kestrel backend on 127.0.0.1
-/// (plaintext HTTP/1.1, and HTTP/2 with prior knowledge) that answers a small fixed body. The mesh clients come from a
-/// ServiceCollection with <c>AddMeshDiscovery</c> over a registry pre-filled with Pilot's clusters; the hosted service
-/// (the ADS stream) is never started. Each category has its direct client as the baseline:
+/// HttpClient requests through <c>AddMeshRouting()</c>, through Microsoft.Extensions.ServiceDiscovery's
+/// <c>AddServiceDiscovery()</c> (the .NET default: configuration endpoints, bare round robin), and calling the
+/// endpoints directly, all from HttpClient factories with the same primary <see cref="SocketsHttpHandler"/> settings,
+/// to one real Kestrel backend on 127.0.0.1 listening on three ports (plaintext HTTP/1.1, and HTTP/2 with prior
+/// knowledge) that answers a small fixed body. The mesh clients come from a ServiceCollection with
+/// <c>AddMeshDiscovery</c> over a registry pre-filled with Pilot's clusters; the hosted service (the ADS stream) is
+/// never started. The ServiceDiscovery client comes from its own ServiceCollection (nothing of MeshClient in it) whose
+/// configuration names the same three endpoints. Each category has its direct client as the baseline:
 /// <list type="bullet">
-/// <item>Plain: service <c>ratings</c> (one endpoint, no route rule) against the direct call.</item>
+/// <item>Sequential: one request at a time, spread over the three endpoints by each column: direct round robin over
+/// the three endpoint URIs, MeshClient's service <c>details</c> (three endpoints, no route rule), ServiceDiscovery's
+/// service <c>details</c> (the same three endpoints in configuration).</item>
+/// <item>Concurrent: the same with 16 requests in flight per operation.</item>
 /// <item>HeaderRule: service <c>reviews</c> with the seed's router.yaml rule (header match, 40/40/20 over subsets v1,
 /// v2 with debug, v3 from a DestinationRule, one endpoint each), against the direct call with the same header.</item>
-/// <item>Concurrent: 16 requests in flight per operation, <c>ratings</c> against the direct call.</item>
 /// </list>
-/// Allocated bytes count every thread, so they include the in-process Kestrel server's, alike on both sides: the
-/// difference to the baseline is the mesh's.
+/// Allocated bytes count every thread, so they include the in-process Kestrel server's, alike on every side: the
+/// difference to the baseline is the client's. Setup checks that every column spreads its calls evenly.
 /// </summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -29,7 +36,7 @@ public class HttpThroughMeshBenchmarks
 {
     private const int ServicePort = 9080;
     private const int InFlight = 16;
-    private const string PlainCategory = "Plain";
+    private const string SequentialCategory = "Sequential";
     private const string HeaderRuleCategory = "HeaderRule";
     private const string ConcurrentCategory = "Concurrent";
     private const string Namespace = "default";
@@ -72,10 +79,14 @@ public class HttpThroughMeshBenchmarks
 
     private LoopbackBackend _backend = null!;
     private ServiceProvider _services = null!;
+    private ServiceProvider _peerServices = null!;
     private HttpClient _direct = null!;
     private HttpClient _mesh = null!;
+    private HttpClient _serviceDiscovery = null!;
     private Uri _directUri = null!;
-    private Uri _ratingsUri = null!;
+    private Uri[] _directUris = null!;
+    private int _nextDirect;
+    private Uri _detailsUri = null!;
     private Uri _reviewsUri = null!;
     private Version _version = HttpVersion.Version11;
     private string _configDirectory = null!;
@@ -90,13 +101,17 @@ public class HttpThroughMeshBenchmarks
     [GlobalCleanup]
     public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
 
-    [BenchmarkCategory(PlainCategory)]
-    [Benchmark(Baseline = true, Description = "Direct")]
-    public Task<int> Direct() => SendAsync(_direct, _directUri, withHeader: false);
+    [BenchmarkCategory(SequentialCategory)]
+    [Benchmark(Baseline = true, Description = "Direct, 3 endpoints")]
+    public Task<int> Direct() => SendAsync(_direct, NextDirectUri(), withHeader: false);
 
-    [BenchmarkCategory(PlainCategory)]
-    [Benchmark(Description = "Mesh, no rule")]
-    public Task<int> Mesh() => SendAsync(_mesh, _ratingsUri, withHeader: false);
+    [BenchmarkCategory(SequentialCategory)]
+    [Benchmark(Description = "MeshClient, 3 endpoints")]
+    public Task<int> Mesh() => SendAsync(_mesh, _detailsUri, withHeader: false);
+
+    [BenchmarkCategory(SequentialCategory)]
+    [Benchmark(Description = "ServiceDiscovery, 3 endpoints")]
+    public Task<int> ServiceDiscovery() => SendAsync(_serviceDiscovery, _detailsUri, withHeader: false);
 
     [BenchmarkCategory(HeaderRuleCategory)]
     [Benchmark(Baseline = true, Description = "Direct + header")]
@@ -108,11 +123,15 @@ public class HttpThroughMeshBenchmarks
 
     [BenchmarkCategory(ConcurrentCategory)]
     [Benchmark(Baseline = true, OperationsPerInvoke = InFlight, Description = "Direct x16 in flight")]
-    public Task<int> DirectConcurrent() => SendManyAsync(_direct, _directUri);
+    public Task<int> DirectConcurrent() => SendManyAsync(_direct, null);
 
     [BenchmarkCategory(ConcurrentCategory)]
-    [Benchmark(OperationsPerInvoke = InFlight, Description = "Mesh x16 in flight")]
-    public Task<int> MeshConcurrent() => SendManyAsync(_mesh, _ratingsUri);
+    [Benchmark(OperationsPerInvoke = InFlight, Description = "MeshClient x16 in flight")]
+    public Task<int> MeshConcurrent() => SendManyAsync(_mesh, _detailsUri);
+
+    [BenchmarkCategory(ConcurrentCategory)]
+    [Benchmark(OperationsPerInvoke = InFlight, Description = "ServiceDiscovery x16 in flight")]
+    public Task<int> ServiceDiscoveryConcurrent() => SendManyAsync(_serviceDiscovery, _detailsUri);
 
     private static SocketsHttpHandler CreatePrimaryHandler() => new()
     {
@@ -127,7 +146,7 @@ public class HttpThroughMeshBenchmarks
     {
         MeshEndpoint Endpoint(int index) => new("127.0.0.1", ports[index]);
         var reviews = $"reviews.{Namespace}.svc.cluster.local";
-        yield return new MeshCluster($"outbound|{ServicePort}||ratings.{Namespace}.svc.cluster.local", [Endpoint(0)]);
+        yield return new MeshCluster($"outbound|{ServicePort}||details.{Namespace}.svc.cluster.local", [Endpoint(0), Endpoint(1), Endpoint(2)]);
         yield return new MeshCluster($"outbound|{ServicePort}||{reviews}", [Endpoint(0), Endpoint(1), Endpoint(2)]);
         yield return new MeshCluster($"outbound|{ServicePort}|v1|{reviews}", [Endpoint(0)]);
         yield return new MeshCluster($"outbound|{ServicePort}|v2|{reviews}", [Endpoint(1)]);
@@ -170,16 +189,45 @@ public class HttpThroughMeshBenchmarks
         _direct = factory.CreateClient("direct");
         _mesh = factory.CreateClient("mesh");
         _directUri = new Uri($"http://127.0.0.1:{ports[0]}/reviews/1");
-        _ratingsUri = new Uri($"http://ratings:{ServicePort}/reviews/1");
+        _directUris = [.. ports.Select(port => new Uri($"http://127.0.0.1:{port}/reviews/1"))];
+        _detailsUri = new Uri($"http://details:{ServicePort}/reviews/1");
         _reviewsUri = new Uri($"http://reviews:{ServicePort}/reviews/1");
 
+        _peerServices = CreatePeerServices(ports);
+        _serviceDiscovery = _peerServices.GetRequiredService<IHttpClientFactory>().CreateClient("service-discovery");
+
         await CheckAsync("direct", () => SendAsync(_direct, _directUri, withHeader: true), 10, [10, 0, 0]);
-        await CheckAsync("mesh, no rule", () => SendAsync(_mesh, _ratingsUri, withHeader: false), 10, [10, 0, 0]);
+        await CheckAsync("direct, 3 endpoints", () => SendAsync(_direct, NextDirectUri(), withHeader: false), 30, [10, 10, 10]);
+        await CheckAsync("mesh, 3 endpoints", () => SendAsync(_mesh, _detailsUri, withHeader: false), 30, [10, 10, 10]);
+        await CheckAsync("service discovery, 3 endpoints", () => SendAsync(_serviceDiscovery, _detailsUri, withHeader: false), 30, [10, 10, 10]);
         await CheckAsync("mesh, header rule", () => SendAsync(_mesh, _reviewsUri, withHeader: true), 100, [40, 40, 20]);
         await CheckAsync("mesh, no header (v1 rule)", () => SendAsync(_mesh, _reviewsUri, withHeader: false), 10, [10, 0, 0]);
-        await CheckAsync("mesh x16 in flight", () => SendManyAsync(_mesh, _ratingsUri), 1, [InFlight, 0, 0]);
+        await CheckAsync("direct x16 in flight", () => SendManyAsync(_direct, null), 3, [InFlight, InFlight, InFlight]);
+        await CheckAsync("mesh x16 in flight", () => SendManyAsync(_mesh, _detailsUri), 3, [InFlight, InFlight, InFlight]);
+        await CheckAsync("service discovery x16 in flight", () => SendManyAsync(_serviceDiscovery, _detailsUri), 3, [InFlight, InFlight, InFlight]);
         _backend.ResetCounts();
     }
+
+    /// <summary>Microsoft.Extensions.ServiceDiscovery on its own: configuration names the three endpoints of <c>details</c>.</summary>
+    private static ServiceProvider CreatePeerServices(IReadOnlyList<int> ports)
+    {
+        var endpoints = new Dictionary<string, string?>(StringComparer.Ordinal);
+        for (var i = 0; i < ports.Count; i++)
+        {
+            endpoints[string.Create(CultureInfo.InvariantCulture, $"services:details:http:{i}")] = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{ports[i]}");
+        }
+
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(endpoints).Build());
+        services.AddServiceDiscovery();
+        services.AddHttpClient("service-discovery")
+            .ConfigurePrimaryHttpMessageHandler(CreatePrimaryHandler)
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .AddServiceDiscovery();
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    }
+
+    private Uri NextDirectUri() => _directUris[(int)((uint)Interlocked.Increment(ref _nextDirect) % (uint)_directUris.Length)];
 
     private async Task CheckAsync(string what, Func<Task<int>> call, int calls, int[] expected)
     {
@@ -201,7 +249,9 @@ public class HttpThroughMeshBenchmarks
     {
         _direct.Dispose();
         _mesh.Dispose();
+        _serviceDiscovery.Dispose();
         await _services.DisposeAsync();
+        await _peerServices.DisposeAsync();
         await _backend.DisposeAsync();
         Directory.Delete(_configDirectory, recursive: true);
     }
@@ -224,12 +274,13 @@ public class HttpThroughMeshBenchmarks
         return body.Length;
     }
 
-    private async Task<int> SendManyAsync(HttpClient client, Uri uri)
+    /// <summary>16 requests in flight; to <paramref name="uri"/>, or (direct) to each endpoint URI in turn when <see langword="null"/>.</summary>
+    private async Task<int> SendManyAsync(HttpClient client, Uri? uri)
     {
         var calls = new Task<int>[InFlight];
         for (var i = 0; i < calls.Length; i++)
         {
-            calls[i] = SendAsync(client, uri, withHeader: false);
+            calls[i] = SendAsync(client, uri ?? NextDirectUri(), withHeader: false);
         }
 
         var total = 0;

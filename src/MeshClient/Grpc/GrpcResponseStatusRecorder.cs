@@ -1,4 +1,4 @@
-using MeshClient.Http;
+using MeshClient.Resilience;
 
 namespace MeshClient.Grpc;
 

@@ -7,7 +7,4 @@ internal sealed partial class MeshCallRouting
 {
     [LoggerMessage(EventId = 4110, Level = LogLevel.Debug, Message = "gRPC call to xds:///{Target} routed: {Decision}")]
     private static partial void LogRouted(ILogger logger, string target, string decision);
-
-    [LoggerMessage(EventId = 4111, Level = LogLevel.Warning, Message = "Ejected endpoint {Endpoint} of {Service} for {EjectionTime} after {Failures} consecutive gRPC call failures")]
-    private static partial void LogEjected(ILogger logger, string endpoint, string service, TimeSpan ejectionTime, int failures);
 }

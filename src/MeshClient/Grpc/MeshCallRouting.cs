@@ -14,6 +14,7 @@ internal sealed partial class MeshCallRouting
 {
     private readonly MeshGrpcRuntime _runtime;
     private readonly ILogger _logger;
+    private readonly EndpointOutcomeReporter _outcomes;
 
     public MeshCallRouting(MeshGrpcRuntime runtime, MeshRouter router, XdsTarget target)
     {
@@ -22,6 +23,7 @@ internal sealed partial class MeshCallRouting
         Target = target;
         Request = new RouteRequest(target.Service, target.Port, runtime.Settings.SourceService, runtime.Settings.SourceTags);
         _logger = runtime.LoggerFactory.CreateLogger<MeshCallRouting>();
+        _outcomes = new EndpointOutcomeReporter(router.Registry, runtime.Outliers, runtime.Metrics, _logger);
     }
 
     public MeshRouter Router { get; }
@@ -43,15 +45,7 @@ internal sealed partial class MeshCallRouting
     }
 
     /// <summary>Reports a call's outcome at its endpoint to the outlier detectors; logs and counts an ejection.</summary>
-    public void Report(MeshService service, MeshEndpoint endpoint, bool failed)
-    {
-        var outliers = _runtime.Outliers;
-        if (outliers is not null && outliers.Report(Router.Registry, service, endpoint, failed, out var ejectionTime))
-        {
-            _runtime.Metrics?.Ejection(service.Host);
-            LogEjected(_logger, endpoint.ToString(), service.Host, ejectionTime, outliers.Settings.ConsecutiveFailures);
-        }
-    }
+    public void Report(MeshService service, MeshEndpoint endpoint, bool failed) => _outcomes.Report(service, endpoint, failed);
 
     /// <summary>Why a pick found no endpoint, for the UNAVAILABLE status of the call.</summary>
     public string NoEndpointReason(in RouteDecision decision) =>

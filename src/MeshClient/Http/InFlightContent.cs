@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using MeshClient.LoadBalancing;
 
 namespace MeshClient.Http;
@@ -10,6 +12,9 @@ namespace MeshClient.Http;
 /// </summary>
 internal sealed class InFlightContent : HttpContent
 {
+    /// <summary>1 while the inner content's headers object can be shared (see <see cref="TryShareHeaders"/>), 0 once the field was not found.</summary>
+    private static int s_canShareHeaders = 1;
+
     private readonly HttpContent _inner;
     private readonly EndpointCall _call;
     private int _released;
@@ -18,10 +23,29 @@ internal sealed class InFlightContent : HttpContent
     {
         _inner = inner;
         _call = call;
-        foreach (var header in inner.Headers)
+        if (!TryShareHeaders(inner))
         {
-            Headers.TryAddWithoutValidation(header.Key, header.Value);
+            // The stored strings, neither parsed nor copied (validated enumeration would parse each value).
+            foreach (var header in inner.Headers.NonValidated)
+            {
+                foreach (var value in header.Value)
+                {
+                    Headers.TryAddWithoutValidation(header.Key, value);
+                }
+            }
         }
+    }
+
+    /// <summary>
+    /// Whether a response has no content to wait for, so its call need not stay in flight past the headers: the
+    /// answer to a HEAD request, or a 1xx, 204 or 304 (RFC 9110: no content).
+    /// </summary>
+    public static bool HasNoBody(HttpRequestMessage request, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        return request.Method == HttpMethod.Head
+            || status < 200
+            || status is (int)HttpStatusCode.NoContent or (int)HttpStatusCode.NotModified;
     }
 
     /// <summary>Ends the call's in-flight count; only the first call counts.</summary>
@@ -36,11 +60,34 @@ internal sealed class InFlightContent : HttpContent
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
         SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        Task copy;
+        try
+        {
+            copy = _inner.CopyToAsync(stream, cancellationToken);
+        }
+        catch
+        {
+            Release();
+            throw;
+        }
+
+        // A small body is often in the connection's buffer already: the copy is done, no continuation is needed.
+        if (copy.IsCompleted)
+        {
+            Release();
+            return copy;
+        }
+
+        return ReleaseAfterAsync(copy);
+    }
+
+    private async Task ReleaseAfterAsync(Task copy)
     {
         try
         {
-            await _inner.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            await copy.ConfigureAwait(false);
         }
         finally
         {
@@ -84,5 +131,32 @@ internal sealed class InFlightContent : HttpContent
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>
+    /// The field behind <see cref="HttpContent.Headers"/> (created on first use). The wrapper's headers are the inner
+    /// content's: the same object, so a response's content headers are neither copied nor parsed again. HttpContent
+    /// offers no public way to share them; when a runtime lacks the field, the headers are copied instead.
+    /// </summary>
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_headers")]
+    private static extern ref HttpContentHeaders? HeadersField(HttpContent content);
+
+    private bool TryShareHeaders(HttpContent inner)
+    {
+        if (Volatile.Read(ref s_canShareHeaders) == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            HeadersField(this) = inner.Headers;
+            return true;
+        }
+        catch (MissingFieldException)
+        {
+            Volatile.Write(ref s_canShareHeaders, 0);
+            return false;
+        }
     }
 }

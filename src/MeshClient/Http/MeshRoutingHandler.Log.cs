@@ -3,17 +3,14 @@ using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Http;
 
-/// <content>Log messages of the mesh handler (EventIds 4000-4099).</content>
+/// <content>
+/// Log messages of the mesh handler (EventIds 4000-4099; 4001, retries, is <c>MeshRetryPipeline</c>'s and 4002,
+/// ejections, <c>EndpointOutcomeReporter</c>'s, in Resilience).
+/// </content>
 internal sealed partial class MeshRoutingHandler
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Debug, Message = "{Method} {Uri} routed: {Decision}")]
     private static partial void LogRouted(ILogger logger, string method, Uri uri, string decision);
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Retrying {Method} to {Service} (retry {Retry}) on {Target} after {Endpoint} answered {Outcome}; delay {Delay}")]
-    private static partial void LogRetrying(ILogger logger, string method, string service, int retry, string target, string endpoint, string outcome, TimeSpan delay);
-
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Ejected endpoint {Endpoint} of {Service} for {EjectionTime} after {Failures} consecutive connection failures or 5xx")]
-    private static partial void LogEndpointEjected(ILogger logger, string endpoint, string service, TimeSpan ejectionTime, int failures);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Debug, Message = "Host {Host} is not a mesh service; the request is sent as it is")]
     private static partial void LogUnknownHostPassedThrough(ILogger logger, string host);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using MeshClient.Diagnostics;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
@@ -8,32 +6,29 @@ using MeshClient.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Polly;
-using Polly.Retry;
 
 namespace MeshClient.Http;
 
 /// <summary>
-/// The mesh's message handler (Pilot mode). Per request: finds the service by the URI's host (and port), makes a
-/// routing decision from the request's headers and the app's identity, skipping ejected endpoints, sends the request
-/// to the chosen endpoint's address with the Host header kept as the logical service, reports the outcome to the load
-/// balancer and the outlier detector, retries per the retry settings (Polly), and restores the request's URI. Serves
-/// HttpClient and GrpcChannel alike: every request (every gRPC call) is balanced, not every connection.
+/// The mesh's message handler (Pilot mode): decides and sends. Per request: finds the service by the URI's host (and
+/// port), makes a routing decision from the request's headers and the app's identity, skipping ejected endpoints, and
+/// sends the request to the chosen endpoint's address with the Host header kept as the logical service, within the
+/// call's timeout; then restores the request's URI. What it hands on lives with its feature: retries
+/// (<see cref="MeshRetryPipeline"/>, only once an attempt's outcome makes one due) and outcome reporting
+/// (<see cref="EndpointOutcomeReporter"/>) in Resilience, the activity (<see cref="RouteActivity"/>) in Diagnostics.
+/// Serves HttpClient and GrpcChannel alike: every request (every gRPC call) is balanced, not every connection.
 /// </summary>
 internal sealed partial class MeshRoutingHandler : DelegatingHandler
 {
-    private const string HostHeader = "Host";
-
-    private static readonly ResiliencePropertyKey<RoutedCall> CallKey = new("MeshClient.RoutedCall");
-
     private readonly MeshRouter _router;
     private readonly MeshHttpSettings _settings;
     private readonly ServiceOutlierDetectors? _outliers;
     private readonly MeshMetrics? _metrics;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly IRandomSource _random;
-    private readonly ResiliencePipeline<HttpResponseMessage>? _retry;
+    private readonly EndpointOutcomeReporter _outcomes;
+    private readonly MeshRetryPipeline? _retry;
     private readonly IDisposable? _owned;
+    private LogicalHost? _lastHost;
 
     /// <summary>Creates the handler; set <see cref="DelegatingHandler.InnerHandler"/> unless an HttpClient factory does.</summary>
     /// <param name="router">The router whose decisions the handler follows.</param>
@@ -69,11 +64,12 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         _settings = settings;
         _outliers = outliers;
         _metrics = metrics;
-        _time = time ?? TimeProvider.System;
+        var clock = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
-        _random = random;
         _owned = owned;
-        _retry = BuildRetryPipeline();
+        _outcomes = new EndpointOutcomeReporter(router.Registry, outliers, metrics, _logger);
+        _retry = MeshRetryPipeline.Create(settings.Retry, clock, random, metrics, _logger);
+        Timeouts = new TimeoutSourcePool(clock);
     }
 
     /// <inheritdoc />
@@ -110,7 +106,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
 
     private Task<HttpResponseMessage> RouteAndSend(HttpRequestMessage request, Uri uri, bool mayWaitForEndpoints, CancellationToken cancellationToken)
     {
-        var host = uri.Host;
+        var host = ServiceHostOf(uri);
         var headers = new HttpRequestHeadersReader(request.Headers);
         var filter = new AttemptEndpointFilter(_outliers, null);
         var decision = _router.Route(new RouteRequest(host, uri.Port, _settings.SourceService, _settings.SourceTags), headers, filter);
@@ -139,7 +135,7 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         }
 
         LogNoEndpoint(_logger, uri.Authority, decision.Failure);
-        return Task.FromException<HttpResponseMessage>(NoEndpointError(uri, decision));
+        return Task.FromException<HttpResponseMessage>(MeshCallErrors.NoEndpoint(uri, decision));
     }
 
     private async Task<HttpResponseMessage> RouteWhenEndpointsArriveAsync(HttpRequestMessage request, Uri uri, Task arriving, CancellationToken cancellationToken)
@@ -148,54 +144,61 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         return await RouteAndSend(request, uri, mayWaitForEndpoints: false, cancellationToken);
     }
 
-    private static Exception NoEndpointError(Uri uri, in RouteDecision decision)
+    /// <summary>The validated options.</summary>
+    internal MeshHttpSettings Settings => _settings;
+
+    /// <summary>The router.</summary>
+    internal MeshRouter Router => _router;
+
+    /// <summary>The retry pipeline, or <see langword="null"/> when retries are off.</summary>
+    internal MeshRetryPipeline? Retry => _retry;
+
+    /// <summary>The call timeouts' reusable sources.</summary>
+    internal TimeoutSourcePool Timeouts { get; }
+
+    /// <summary>The idle routed calls.</summary>
+    internal RoutedSendPool Sends { get; } = new();
+
+    /// <summary>An attempt after the first, from the retry pipeline: to the same endpoint, or to another one once <c>retryOnSame</c> is used up.</summary>
+    internal ValueTask<Outcome<HttpResponseMessage>> SendRetryAsync(RoutedCall call, CancellationToken cancellationToken)
     {
-        var service = decision.Service is { } known ? string.Create(CultureInfo.InvariantCulture, $"{known.Host}:{known.Port}") : uri.Authority;
-        var reason = decision.Failure switch
+        var attempt = call.Attempts++;
+        if (attempt > _retry!.OnSame)
         {
-            RouteFailure.PortNotSpecified => $"the service has several ports and the request URI '{uri}' names none of them",
-            RouteFailure.NoRoutableEndpoints => "the service has no routable endpoint (none is healthy, or Pilot has sent none yet)",
-            RouteFailure.NoEndpointWithTags => "no routable endpoint carries the tags the route rule chose (check the DestinationRule subsets and their labels)",
-            _ => decision.Failure.ToString(),
-        };
-        return new MeshRoutingException(
-            decision.RequestedService,
-            decision.Failure,
-            $"No endpoint for service '{service}': {reason}. Decision: {decision}");
+            var tried = call.Tried ??= [];
+            tried.Add(call.Decision.Endpoint!);
+            call.Decision = _router.RouteAgain(call.Decision, new AttemptEndpointFilter(_outliers, tried));
+        }
+
+        return SendAttemptAsync(call, cancellationToken);
     }
 
-    private static Uri EndpointUri(Uri original, MeshEndpoint endpoint)
+    /// <summary>Sends the request, whose URI is the endpoint's already, to the inner handler.</summary>
+    internal Task<HttpResponseMessage> SendToEndpoint(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        base.SendAsync(request, cancellationToken);
+
+    /// <summary>The URI's host, computed once for the last logical URI (Uri.Host builds a new string at each call).</summary>
+    private string ServiceHostOf(Uri uri)
     {
-        var address = endpoint.Address;
-        var text = address.Contains(':', StringComparison.Ordinal)
-            ? string.Create(CultureInfo.InvariantCulture, $"{original.Scheme}://[{address}]:{endpoint.Port}{original.PathAndQuery}")
-            : string.Create(CultureInfo.InvariantCulture, $"{original.Scheme}://{address}:{endpoint.Port}{original.PathAndQuery}");
-        return new Uri(text, UriKind.Absolute);
+        var last = Volatile.Read(ref _lastHost);
+        if (last is not null && (ReferenceEquals(last.Uri, uri) || string.Equals(last.Uri.OriginalString, uri.OriginalString, StringComparison.Ordinal)))
+        {
+            return last.Host;
+        }
+
+        var host = uri.Host;
+        Volatile.Write(ref _lastHost, new LogicalHost(uri, host));
+        return host;
     }
 
-    private static string Describe(in Outcome<HttpResponseMessage> outcome) =>
-        outcome.Exception is { } exception
-            ? exception.GetType().Name + ": " + exception.Message
-            : string.Create(CultureInfo.InvariantCulture, $"status {(int)outcome.Result!.StatusCode}");
-
-    /// <summary>Why the registry may not know a service yet: it has never synced with Pilot.</summary>
-    private string NotSyncedNote()
-    {
-        var registry = _router.Registry;
-        return registry.HasSynced
-            ? string.Empty
-            : $" The registry has not synced with Pilot yet ({registry.ConnectionState}: {registry.LastError ?? "no answer yet"}).";
-    }
+    private static string ServiceHost(in RouteDecision decision) => decision.Service?.Host ?? decision.RequestedService;
 
     private Task<HttpResponseMessage> SendUnknownHost(HttpRequestMessage request, Uri uri, CancellationToken cancellationToken)
     {
         if (_settings.UnknownHost == UnknownHostBehavior.Fail)
         {
             LogUnknownHostRejected(_logger, uri.Authority);
-            return Task.FromException<HttpResponseMessage>(new MeshRoutingException(
-                uri.Authority,
-                RouteFailure.ServiceNotFound,
-                $"The mesh knows no service '{uri.Authority}' (request {request.Method} {uri}), and Mesh:Routing:UnknownHost is Fail.{NotSyncedNote()}"));
+            return Task.FromException<HttpResponseMessage>(MeshCallErrors.UnknownHost(request, uri, _router.Registry));
         }
 
         if (_logger.IsEnabled(LogLevel.Debug))
@@ -206,235 +209,99 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
         return base.SendAsync(request, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendRoutedAsync(HttpRequestMessage request, Uri original, RouteDecision decision, CancellationToken cancellationToken)
+    /// <summary>
+    /// The routed call: the first attempt without Polly and without a retry object, on a pooled
+    /// <see cref="RoutedSend"/>; the retry pipeline only when that attempt's outcome makes a retry due.
+    /// </summary>
+    private Task<HttpResponseMessage> SendRoutedAsync(HttpRequestMessage request, Uri original, in RouteDecision decision, CancellationToken cancellationToken)
     {
-        var service = decision.Service!;
-        _metrics?.Decision(service.Host, decision.Subset);
+        _metrics?.Decision(decision.Service!.Host, decision.Subset);
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             LogRouted(_logger, request.Method.Method, original, decision.ToString());
         }
 
-        using var activity = StartActivity(decision);
-
-        // Mesh:Timeout bounds the whole call, retries and backoff included, up to the response headers. gRPC calls
-        // carry their own deadline (grpc-timeout), and a server-streaming call cannot be told from a unary one, so
-        // the mesh timeout is for plain HTTP only.
-        var kind = RetryClassifier.Classify(request);
-        var timeout = kind == CallKind.Http ? _settings.Timeout : null;
-        using var timeoutSource = timeout is { } limit ? new CancellationTokenSource(limit, _time) : null;
-        using var callerLink = timeoutSource is null
-            ? default
-            : cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeoutSource);
-        var token = timeoutSource?.Token ?? cancellationToken;
-        var call = new RoutedCall(request, original, decision, kind, activity)
-        {
-            CallerToken = cancellationToken,
-            TimeoutSource = timeoutSource,
-            Timeout = timeout,
-        };
-        var hostAdded = _settings.PreserveHostHeader
-            && !request.Headers.NonValidated.Contains(HostHeader)
-            && request.Headers.TryAddWithoutValidation(HostHeader, original.Authority);
-        try
-        {
-            Outcome<HttpResponseMessage> outcome;
-            if (_retry is null || !RetryClassifier.MayEverRetry(call.Kind, request.Method, _settings.Retry.RetryNonIdempotent))
-            {
-                outcome = await SendAttemptAsync(call, token);
-            }
-            else
-            {
-                var context = ResilienceContextPool.Shared.Get(token);
-                try
-                {
-                    context.Properties.Set(CallKey, call);
-                    outcome = await _retry.ExecuteOutcomeAsync(
-                        static (context, state) => state.Handler.SendAttemptAsync(state.Call, context.CancellationToken),
-                        context,
-                        (Handler: this, Call: call));
-                }
-                finally
-                {
-                    ResilienceContextPool.Shared.Return(context);
-                }
-
-                if (call.TimedOut && outcome.Exception is OperationCanceledException and not TaskCanceledException { InnerException: TimeoutException })
-                {
-                    // The timeout passed during a retry's backoff, between attempts.
-                    outcome = Outcome.FromException<HttpResponseMessage>(TimeoutError(call, call.Decision.Endpoint!, outcome.Exception));
-                }
-            }
-
-            if (activity is not null)
-            {
-                CompleteActivity(activity, call, outcome);
-            }
-
-            outcome.ThrowIfException();
-            return outcome.Result!;
-        }
-        finally
-        {
-            request.RequestUri = original;
-            if (hostAdded)
-            {
-                request.Headers.Remove(HostHeader);
-            }
-        }
+        return Sends.Rent().Start(this, request, original, decision, cancellationToken);
     }
 
-    /// <summary>One attempt: picks the attempt's endpoint (the same one, or another for a retry on next), sends, and reports the outcome.</summary>
+    /// <summary>An attempt of a retried call: sends to the current decision's endpoint and reports the outcome.</summary>
     private async ValueTask<Outcome<HttpResponseMessage>> SendAttemptAsync(RoutedCall call, CancellationToken cancellationToken)
     {
-        var attempt = call.Attempts++;
-        if (attempt > _settings.Retry.OnSame)
-        {
-            var tried = call.Tried ??= [];
-            tried.Add(call.Decision.Endpoint!);
-            call.Decision = _router.RouteAgain(call.Decision, new AttemptEndpointFilter(_outliers, tried));
-        }
-
         var decision = call.Decision;
-        var endpoint = decision.Endpoint!;
         var request = call.Request;
-        request.RequestUri = EndpointUri(call.OriginalUri, endpoint);
-        PeerTlsRequest.Apply(request, decision, endpoint);
+        request.RequestUri = EndpointRequestTarget.Of(decision.Endpoint!).For(call.OriginalUri).Uri;
+        PeerTlsRequest.Apply(request, decision, decision.Endpoint!);
         var endpointCall = _router.BeginCall(decision);
         try
         {
-            var response = await base.SendAsync(request, cancellationToken);
-            var failed = RetryClassifier.IsEndpointFailure(call.Kind, response);
-
-            // The outcome is known at the headers; the call stays in flight until its content is read or disposed.
-            endpointCall.RecordAnswer(success: !failed);
-            response.Content = new InFlightContent(response.Content, endpointCall);
-            ReportOutcome(decision, endpoint, failed);
-            return Outcome.FromResult(response);
+            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return Answered(request, call.Kind, decision, endpointCall, response);
         }
         catch (Exception exception)
         {
-            // A timeout or a transport failure is the endpoint's; the caller's own cancellation, or an error of the
-            // request itself (its content), says nothing about the endpoint and is not counted either way.
-            var timedOut = call.TimedOut;
-            if (timedOut || (exception is HttpRequestException && !call.CallerToken.IsCancellationRequested))
-            {
-                endpointCall.Complete(success: false);
-                ReportOutcome(decision, endpoint, failed: true);
-            }
-            else
-            {
-                endpointCall.Abandon();
-            }
-
-            if (timedOut)
-            {
-                LogAttemptTimedOut(_logger, call.ServiceHost, endpoint.ToString(), call.Timeout!.Value);
-                return Outcome.FromException<HttpResponseMessage>(TimeoutError(call, endpoint, exception));
-            }
-
-            return Outcome.FromException<HttpResponseMessage>(exception);
+            return Failed(request, call.OriginalUri, decision, call.Attempts, endpointCall, exception, call.CallerToken, call.TimeoutSource);
         }
     }
 
-    private static TaskCanceledException TimeoutError(RoutedCall call, MeshEndpoint endpoint, Exception inner)
+    /// <summary>
+    /// An attempt got a response: its outcome is known at the headers and reported; the call stays in flight until
+    /// its content is read or disposed, unless the response has no content to wait for.
+    /// </summary>
+    internal Outcome<HttpResponseMessage> Answered(HttpRequestMessage request, CallKind kind, in RouteDecision decision, EndpointCall endpointCall, HttpResponseMessage response)
     {
-        var message = string.Create(
-            CultureInfo.InvariantCulture,
-            $"The call to service '{call.ServiceHost}' ({call.Request.Method} {call.OriginalUri}), last at endpoint {endpoint} after {call.Attempts} attempt(s), did not complete within the mesh timeout of {call.Timeout!.Value.TotalSeconds:0.###} s (Mesh:Timeout).");
-        return new TaskCanceledException(message, new TimeoutException(message, inner));
+        var failed = RetryClassifier.IsEndpointFailure(kind, response);
+        endpointCall.RecordAnswer(success: !failed);
+        if (InFlightContent.HasNoBody(request, response))
+        {
+            endpointCall.Release();
+        }
+        else
+        {
+            response.Content = new InFlightContent(response.Content, endpointCall);
+        }
+
+        _outcomes.Report(decision.Service!, decision.Endpoint!, failed);
+        return Outcome.FromResult(response);
     }
 
-    private void ReportOutcome(in RouteDecision decision, MeshEndpoint endpoint, bool failed)
+    /// <summary>
+    /// An attempt failed without a response. A timeout or a transport failure is the endpoint's; the caller's own
+    /// cancellation, or an error of the request itself (its content), says nothing about the endpoint and is not
+    /// counted either way.
+    /// </summary>
+    internal Outcome<HttpResponseMessage> Failed(
+        HttpRequestMessage request,
+        Uri original,
+        in RouteDecision decision,
+        int attempts,
+        EndpointCall endpointCall,
+        Exception exception,
+        CancellationToken callerToken,
+        CancellationTokenSource? timeoutSource)
     {
-        var service = decision.Service!;
-        if (_outliers is not null && _outliers.Report(_router.Registry, service, endpoint, failed, out var ejectionTime))
+        var endpoint = decision.Endpoint!;
+        var timedOut = !callerToken.IsCancellationRequested && timeoutSource is { IsCancellationRequested: true };
+        if (timedOut || (exception is HttpRequestException && !callerToken.IsCancellationRequested))
         {
-            _metrics?.Ejection(service.Host);
-            LogEndpointEjected(_logger, endpoint.ToString(), service.Host, ejectionTime, _outliers.Settings.ConsecutiveFailures);
+            endpointCall.Complete(success: false);
+            _outcomes.Report(decision.Service!, endpoint, failed: true);
         }
+        else
+        {
+            endpointCall.Abandon();
+        }
+
+        if (timedOut)
+        {
+            var service = ServiceHost(decision);
+            var timeout = _settings.Timeout!.Value;
+            LogAttemptTimedOut(_logger, service, endpoint.ToString(), timeout);
+            return Outcome.FromException<HttpResponseMessage>(MeshCallErrors.Timeout(request, original, service, endpoint, attempts, timeout, exception));
+        }
+
+        return Outcome.FromException<HttpResponseMessage>(exception);
     }
 
-    private ResiliencePipeline<HttpResponseMessage>? BuildRetryPipeline()
-    {
-        var retry = _settings.Retry;
-        if (retry.MaxRetryAttempts == 0)
-        {
-            return null;
-        }
-
-        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = retry.MaxRetryAttempts,
-                Delay = TimeSpan.Zero,
-                BackoffType = DelayBackoffType.Constant,
-                UseJitter = false,
-                ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Context, args.Outcome)),
-                DelayGenerator = args => new ValueTask<TimeSpan?>(RetryBackoffDelay.Compute(retry, args.AttemptNumber, _random)),
-                OnRetry = args =>
-                {
-                    OnRetry(args);
-                    return default;
-                },
-            })
-            .Build();
-    }
-
-    private bool ShouldRetry(ResilienceContext context, in Outcome<HttpResponseMessage> outcome) =>
-        context.Properties.TryGetValue(CallKey, out var call)
-        && (outcome.Exception is not null || outcome.Result is not null)
-        && RetryClassifier.MayRetry(call.Kind, call.Request, _settings.Retry.RetryNonIdempotent, outcome.Result, outcome.Exception);
-
-    private void OnRetry(in OnRetryArguments<HttpResponseMessage> args)
-    {
-        if (!args.Context.Properties.TryGetValue(CallKey, out var call))
-        {
-            return;
-        }
-
-        var retryNumber = args.AttemptNumber + 1;
-        _metrics?.Retry(call.ServiceHost);
-        call.Activity?.SetTag("meshclient.retries", retryNumber);
-        if (_logger.IsEnabled(LogLevel.Information))
-        {
-            var target = retryNumber <= _settings.Retry.OnSame ? "the same endpoint" : "another endpoint";
-            LogRetrying(_logger, call.Request.Method.Method, call.ServiceHost, retryNumber, target, call.Decision.Endpoint!.ToString(), Describe(args.Outcome), args.RetryDelay);
-        }
-    }
-
-    private static Activity? StartActivity(in RouteDecision decision)
-    {
-        var activity = MeshActivitySource.Instance.StartActivity(MeshTelemetry.RouteActivityName, ActivityKind.Internal);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("meshclient.service", decision.Service!.Host);
-            activity.SetTag("meshclient.rule.number", decision.RuleNumber);
-            activity.SetTag("meshclient.rule.precedence", decision.RulePrecedence);
-            activity.SetTag("meshclient.subset", decision.Subset ?? string.Empty);
-            activity.SetTag("meshclient.endpoint", decision.Endpoint!.ToString());
-        }
-
-        return activity;
-    }
-
-    private static void CompleteActivity(Activity activity, RoutedCall call, in Outcome<HttpResponseMessage> outcome)
-    {
-        if (activity.IsAllDataRequested)
-        {
-            // After a retry on another endpoint, the tag names the endpoint of the last attempt.
-            activity.SetTag("meshclient.endpoint", call.Decision.Endpoint!.ToString());
-            activity.SetTag("meshclient.subset", call.Decision.Subset ?? string.Empty);
-            activity.SetTag("meshclient.attempts", call.Attempts);
-        }
-
-        if (outcome.Exception is { } exception)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
-        }
-        else if ((int)outcome.Result!.StatusCode >= 500)
-        {
-            activity.SetStatus(ActivityStatusCode.Error, string.Create(CultureInfo.InvariantCulture, $"status {(int)outcome.Result.StatusCode}"));
-        }
-    }
+    /// <summary>A logical URI and its host.</summary>
+    private sealed record LogicalHost(Uri Uri, string Host);
 }

@@ -1,14 +1,22 @@
 using System.Diagnostics;
 using MeshClient.Registry;
+using MeshClient.Resilience;
 using MeshClient.Routing;
+using Polly;
 
 namespace MeshClient.Http;
 
-/// <summary>One call through <see cref="MeshRoutingHandler"/> across its attempts: the request, its logical URI, the decision of the current attempt and the endpoints tried.</summary>
-internal sealed class RoutedCall
+/// <summary>
+/// A call through <see cref="MeshRoutingHandler"/> once a retry is due (the first attempt needs no such object): the
+/// request, its logical URI, the decision of the current attempt, the endpoints tried, and the call's timeout.
+/// </summary>
+internal sealed class RoutedCall : IRetryableCall
 {
-    public RoutedCall(HttpRequestMessage request, Uri originalUri, RouteDecision decision, CallKind kind, Activity? activity)
+    private readonly MeshRoutingHandler _handler;
+
+    public RoutedCall(MeshRoutingHandler handler, HttpRequestMessage request, Uri originalUri, RouteDecision decision, CallKind kind, Activity? activity)
     {
+        _handler = handler;
         Request = request;
         OriginalUri = originalUri;
         Decision = decision;
@@ -38,15 +46,19 @@ internal sealed class RoutedCall
     /// <summary>The caller's token: its cancellation is the caller's choice, never an endpoint's failure.</summary>
     public CancellationToken CallerToken { get; init; }
 
-    /// <summary>Cancels the call when <see cref="Timeout"/> passes; <see langword="null"/> without a timeout.</summary>
+    /// <summary>Cancels the call when its timeout (Mesh:Timeout) passes; <see langword="null"/> without a timeout.</summary>
     public CancellationTokenSource? TimeoutSource { get; init; }
-
-    /// <summary>The call's timeout (Mesh:Timeout), or <see langword="null"/> for none.</summary>
-    public TimeSpan? Timeout { get; init; }
 
     /// <summary>Whether the call's timeout, not the caller, cancelled it.</summary>
     public bool TimedOut => !CallerToken.IsCancellationRequested && TimeoutSource is { IsCancellationRequested: true };
 
     /// <summary>The service's host, for metrics and messages.</summary>
     public string ServiceHost => Decision.Service?.Host ?? Decision.RequestedService;
+
+    /// <summary>The endpoint of the current attempt.</summary>
+    public string LastEndpoint => Decision.Endpoint!.ToString();
+
+    /// <inheritdoc />
+    public ValueTask<Outcome<HttpResponseMessage>> SendAttemptAsync(CancellationToken cancellationToken) =>
+        _handler.SendRetryAsync(this, cancellationToken);
 }

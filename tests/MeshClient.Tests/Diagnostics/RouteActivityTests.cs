@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MeshClient.Diagnostics;
+using MeshClient.Http;
 using MeshClient.Routing;
 using MeshClient.Tests.Http;
 using Microsoft.AspNetCore.Http;
@@ -33,6 +34,25 @@ public sealed class RouteActivityTests : IDisposable
     }
 
     public void Dispose() => _listener.Dispose();
+
+    [Fact]
+    public async Task The_route_activity_is_current_below_the_mesh_handler_and_not_above_it()
+    {
+        await using var backend = await TestBackend.StartAsync("v1");
+        var router = new MeshRouter(MeshTestRegistry.Create(Service, backend));
+        var below = new CurrentActivityRecorder { InnerHandler = new SocketsHttpHandler() };
+        var above = new CurrentActivityRecorder { InnerHandler = MeshHttpHandler.Create(router, MeshClients.NoRetries(), below) };
+        using var client = new HttpClient(above);
+        using var parent = new Activity("caller").Start();
+
+        using var response = await client.GetAsync($"http://{Service}:9080/").WaitAsync(MeshClients.Bound);
+
+        Assert.Equal(MeshTelemetry.RouteActivityName, below.Current?.OperationName);
+        Assert.Same(parent, below.Current?.Parent);
+        Assert.Same(parent, above.Current);
+        Assert.Same(parent, Activity.Current);
+        Assert.Single(_stopped);
+    }
 
     [Fact]
     public async Task A_routed_call_records_service_rule_subset_and_endpoint()
@@ -103,5 +123,18 @@ public sealed class RouteActivityTests : IDisposable
         Assert.Equal($"127.0.0.1:{order.Last().Port}", activity.GetTagItem("meshclient.endpoint"));
         Assert.NotEqual(order.First(), order.Last());
         Assert.Equal(ActivityStatusCode.Error, activity.Status);
+    }
+
+    /// <summary>Records <see cref="Activity.Current"/> as seen when the inner handler's response comes back.</summary>
+    private sealed class CurrentActivityRecorder : DelegatingHandler
+    {
+        public Activity? Current { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var response = await base.SendAsync(request, cancellationToken);
+            Current = Activity.Current;
+            return response;
+        }
     }
 }

@@ -76,6 +76,53 @@ public sealed class InFlightUntilContentEndsTests
     }
 
     [Fact]
+    public async Task The_wrapped_content_has_the_responses_content_headers()
+    {
+        await using var backend = await TestBackend.StartAsync("typed");
+        backend.Behaviour = async (context, _) =>
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentLength = 2;
+            context.Response.Headers.ContentLanguage = "de";
+            await context.Response.WriteAsync("{}", context.RequestAborted);
+        };
+        var router = new MeshRouter(MeshTestRegistry.Create("files", backend));
+        using var client = MeshClients.Create(router, MeshClients.NoRetries());
+
+        using var response = await client.GetAsync("http://files:9080/", HttpCompletionOption.ResponseHeadersRead).WaitAsync(MeshClients.Bound);
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        Assert.Equal(2, response.Content.Headers.ContentLength);
+        Assert.Equal(["de"], response.Content.Headers.ContentLanguage);
+        Assert.Equal("{}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("HEAD", 200)]
+    [InlineData("GET", 204)]
+    [InlineData("GET", 304)]
+    public async Task A_response_without_content_is_no_longer_in_flight_at_its_headers(string method, int status)
+    {
+        await using var backend = await TestBackend.StartAsync("empty");
+        backend.Behaviour = (context, _) =>
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        };
+        var router = new MeshRouter(MeshTestRegistry.Create("files", backend));
+        var statistics = router.Context.GetStatistics(MeshTestRegistry.Endpoint(backend));
+        using var client = MeshClients.Create(router, MeshClients.NoRetries());
+
+        // Neither read nor disposed: nothing is left to wait for.
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), "http://files:9080/"), HttpCompletionOption.ResponseHeadersRead).WaitAsync(MeshClients.Bound);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal(0, statistics.InFlight);
+        response.Dispose();
+    }
+
+    [Fact]
     public async Task A_buffered_response_is_in_flight_only_while_it_is_read()
     {
         await using var backend = await TestBackend.StartAsync("plain");

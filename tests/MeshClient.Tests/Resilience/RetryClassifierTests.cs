@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using MeshClient.Http;
+using MeshClient.Resilience;
 
-namespace MeshClient.Tests.Http;
+namespace MeshClient.Tests.Resilience;
 
 public sealed class RetryClassifierTests
 {

@@ -1,4 +1,4 @@
-namespace MeshClient.Http;
+namespace MeshClient.Resilience;
 
 /// <summary>What kind of call a request is, for the retry rules.</summary>
 internal enum CallKind

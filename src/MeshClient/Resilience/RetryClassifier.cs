@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace MeshClient.Http;
+namespace MeshClient.Resilience;
 
 /// <summary>
 /// Decides whether a failed attempt may be retried. Plain HTTP: idempotent methods (or any method when configured)

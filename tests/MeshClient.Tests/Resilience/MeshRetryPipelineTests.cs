@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MeshClient.Diagnostics;
+using MeshClient.Routing;
+using MeshClient.Tests.DependencyInjection;
+using MeshClient.Tests.Http;
+using MeshClient.Tests.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClient.Tests.Resilience;
+
+/// <summary>
+/// What the retry pipeline reports of each retry, over real sockets: the <c>meshclient.http.retries</c> counter, the
+/// retry log (retry number, same or another endpoint, the outcome that caused it) and the route activity's
+/// <c>meshclient.retries</c> tag; and that a call whose first attempt succeeds reports no retry.
+/// </summary>
+public sealed class MeshRetryPipelineTests : IDisposable
+{
+    private const string Service = "retry-telemetry";
+    private readonly ConcurrentQueue<Activity> _stopped = new();
+    private readonly ActivityListener _listener;
+
+    public MeshRetryPipelineTests()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == MeshTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.GetTagItem("meshclient.service") is string host && host.StartsWith(Service + ".", StringComparison.Ordinal))
+                {
+                    _stopped.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(_listener);
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    [Fact]
+    public async Task Each_retry_is_counted_logged_and_tagged_with_its_number_and_target()
+    {
+        var backends = await TestBackend.StartManyAsync("first", "second");
+        try
+        {
+            foreach (var backend in backends)
+            {
+                backend.Behaviour = TestBackend.Status(StatusCodes.Status503ServiceUnavailable);
+            }
+
+            var logs = new RecordingLogger();
+            using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Information).AddProvider(new RecordingLoggerProvider(logs)));
+            var meters = new TestMeterFactory();
+            using var measurements = new MeasurementRecorder(meters);
+            var router = new MeshRouter(MeshTestRegistry.Create(Service, backends), options: MeshTestRegistry.InOrder());
+            using var client = MeshClients.Create(router, MeshClients.Options(o =>
+            {
+                o.Retry.OnSame = 1;
+                o.Retry.OnNext = 1;
+            }), meters: meters, loggers: loggers);
+
+            using var response = await client.GetAsync($"http://{Service}:9080/").WaitAsync(MeshClients.Bound);
+
+            Assert.Equal(503, (int)response.StatusCode);
+            Assert.Equal(2, measurements.Sum("meshclient.http.retries"));
+            Assert.All(measurements.Of("meshclient.http.retries"), m => Assert.Equal(MeshTestRegistry.Host(Service), m.Tags["service"]));
+            var retries = logs.Entries.Where(e => e.EventId.Id == 4001).Select(e => e.Message).ToList();
+            Assert.Equal(2, retries.Count);
+            Assert.Contains("(retry 1) on the same endpoint", retries[0], StringComparison.Ordinal);
+            Assert.Contains("answered status 503", retries[0], StringComparison.Ordinal);
+            Assert.Contains("(retry 2) on another endpoint", retries[1], StringComparison.Ordinal);
+            var activity = Assert.Single(_stopped);
+            Assert.Equal(2, activity.GetTagItem("meshclient.retries"));
+            Assert.Equal(3, activity.GetTagItem("meshclient.attempts"));
+        }
+        finally
+        {
+            foreach (var backend in backends)
+            {
+                await backend.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_call_whose_first_attempt_succeeds_reports_no_retry()
+    {
+        await using var backend = await TestBackend.StartAsync("ok");
+        var logs = new RecordingLogger();
+        using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Information).AddProvider(new RecordingLoggerProvider(logs)));
+        var meters = new TestMeterFactory();
+        using var measurements = new MeasurementRecorder(meters);
+        var router = new MeshRouter(MeshTestRegistry.Create(Service, backend));
+        using var client = MeshClients.Create(router, MeshClients.Options(o => o.Retry.OnNext = 2), meters: meters, loggers: loggers);
+
+        Assert.Equal("ok", await client.GetIdAsync($"http://{Service}:9080/"));
+
+        Assert.Equal(0, measurements.Sum("meshclient.http.retries"));
+        Assert.DoesNotContain(logs.Entries, e => e.EventId.Id == 4001);
+        var activity = Assert.Single(_stopped);
+        Assert.Null(activity.GetTagItem("meshclient.retries"));
+        Assert.Equal(1, activity.GetTagItem("meshclient.attempts"));
+    }
+}

@@ -1,0 +1,91 @@
+using MeshClient.Resilience;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MeshClient.Tests.Resilience;
+
+/// <summary>Call timeouts reuse their cancellation sources: a source that did not fire comes back reset, one that fired never does.</summary>
+public sealed class TimeoutSourcePoolTests
+{
+    [Fact]
+    public void A_source_returned_before_its_timeout_is_reused_reset_and_armed_again()
+    {
+        var pool = new TimeoutSourcePool(TimeProvider.System);
+        var first = pool.Rent(TimeSpan.FromMinutes(5));
+        var registered = 0;
+        first.Token.Register(() => registered++);
+        pool.Return(first);
+
+        var second = pool.Rent(TimeSpan.FromMinutes(5));
+
+        Assert.Same(first, second);
+        Assert.False(second.IsCancellationRequested);
+
+        // The earlier call's registration went with the reset: cancelling now reaches only the new call.
+        second.Cancel();
+        Assert.Equal(0, registered);
+    }
+
+    [Fact]
+    public void A_reused_source_cancels_after_the_new_timeout_on_the_pool_clock()
+    {
+        var time = new FakeTimeProvider();
+        var pool = new TimeoutSourcePool(time);
+        var first = pool.Rent(TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromSeconds(9));
+        pool.Return(first);
+
+        // The first call's timer is disarmed: its 10 s pass without cancelling whatever the pool holds.
+        time.Advance(TimeSpan.FromSeconds(5));
+        var second = pool.Rent(TimeSpan.FromSeconds(3));
+        Assert.False(second.IsCancellationRequested);
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.False(second.IsCancellationRequested);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(second.IsCancellationRequested);
+    }
+
+    [Fact]
+    public void A_source_that_fired_is_disposed_and_never_handed_out_again()
+    {
+        var time = new FakeTimeProvider();
+        var pool = new TimeoutSourcePool(time);
+        var fired = pool.Rent(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(fired.IsCancellationRequested);
+        pool.Return(fired);
+
+        var next = pool.Rent(TimeSpan.FromSeconds(1));
+
+        Assert.NotSame(fired, next);
+        Assert.False(next.IsCancellationRequested);
+        Assert.Throws<ObjectDisposedException>(() => fired.CancelAfter(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void A_source_cancelled_by_its_caller_is_not_reused()
+    {
+        var pool = new TimeoutSourcePool(TimeProvider.System);
+        var cancelled = pool.Rent(TimeSpan.FromMinutes(5));
+        cancelled.Cancel();
+        pool.Return(cancelled);
+
+        Assert.NotSame(cancelled, pool.Rent(TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void The_pool_keeps_at_most_its_capacity_of_idle_sources()
+    {
+        var pool = new TimeoutSourcePool(TimeProvider.System);
+        var rented = Enumerable.Range(0, TimeoutSourcePool.Capacity + 1).Select(_ => pool.Rent(TimeSpan.FromMinutes(5))).ToList();
+        foreach (var source in rented)
+        {
+            pool.Return(source);
+        }
+
+        var again = Enumerable.Range(0, TimeoutSourcePool.Capacity + 1).Select(_ => pool.Rent(TimeSpan.FromMinutes(5))).ToList();
+
+        Assert.Equal(TimeoutSourcePool.Capacity, again.Count(rented.Contains));
+        Assert.Throws<ObjectDisposedException>(() => rented[^1].CancelAfter(TimeSpan.FromSeconds(1)));
+    }
+}
