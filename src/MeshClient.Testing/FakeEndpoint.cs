@@ -61,4 +61,12 @@ public sealed record FakeEndpoint
 
     /// <summary>The priority level; 0 (the highest) by default.</summary>
     public uint Priority { get; init; }
+
+    /// <summary>
+    /// The weight sent for the endpoint's locality (<c>LocalityLbEndpoints.load_balancing_weight</c>); 0 by default,
+    /// which sends the sum of the locality's endpoint weights. When endpoints of one locality and priority disagree,
+    /// the largest counts. Locality weights only matter to a cluster served with <c>localityWeighted: true</c>
+    /// (<see cref="FakePilot.SetService"/>).
+    /// </summary>
+    public uint LocalityWeight { get; init; }
 }

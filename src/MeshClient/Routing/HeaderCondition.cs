@@ -12,7 +12,18 @@ internal sealed class HeaderCondition
     /// <summary>How long one regex match may run before it counts as not matching.</summary>
     public static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromMilliseconds(100);
 
+    private const int GreaterBound = 1;
+    private const int LessBound = 2;
+    private const int NoLessBound = 4;
+    private const int NoGreaterBound = 8;
+
     private readonly RegexLiteralSet? _literals;
+    private readonly StringComparison _comparison;
+    private readonly int _bounds;
+    private readonly decimal _greater;
+    private readonly decimal _less;
+    private readonly decimal _noLess;
+    private readonly decimal _noGreater;
 
     public HeaderCondition(
         string name,
@@ -34,7 +45,13 @@ internal sealed class HeaderCondition
         NoLess = noLess;
         NoGreater = noGreater;
         CaseInsensitive = caseInsensitive;
-        HasNumeric = greater is not null || less is not null || noLess is not null || noGreater is not null;
+        _comparison = caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        _bounds = (greater is null ? 0 : GreaterBound) | (less is null ? 0 : LessBound)
+            | (noLess is null ? 0 : NoLessBound) | (noGreater is null ? 0 : NoGreaterBound);
+        _greater = greater.GetValueOrDefault();
+        _less = less.GetValueOrDefault();
+        _noLess = noLess.GetValueOrDefault();
+        _noGreater = noGreater.GetValueOrDefault();
         _literals = regex is null ? null : RegexLiteralSet.TryCreate(regex);
     }
 
@@ -56,35 +73,21 @@ internal sealed class HeaderCondition
 
     public bool CaseInsensitive { get; }
 
-    private bool HasNumeric { get; }
-
     public bool Matches(ReadOnlySpan<char> value)
     {
-        var comparison = CaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (Exact is not null && !value.Equals(Exact, comparison))
+        if (Exact is not null && !value.Equals(Exact, _comparison))
         {
             return false;
         }
 
-        if (NoEqu is not null && value.Equals(NoEqu, comparison))
+        if (NoEqu is not null && value.Equals(NoEqu, _comparison))
         {
             return false;
         }
 
-        if (HasNumeric)
+        if (_bounds != 0 && !MatchesBounds(value))
         {
-            if (!TryParseNumber(value, out var number))
-            {
-                return false;
-            }
-
-            if ((Greater is { } g && number <= g)
-                || (Less is { } l && number >= l)
-                || (NoLess is { } nl && number < nl)
-                || (NoGreater is { } ng && number > ng))
-            {
-                return false;
-            }
+            return false;
         }
 
         if (_literals is not null)
@@ -106,6 +109,13 @@ internal sealed class HeaderCondition
 
         return true;
     }
+
+    private bool MatchesBounds(ReadOnlySpan<char> value) =>
+        TryParseNumber(value, out var number)
+        && ((_bounds & GreaterBound) == 0 || number > _greater)
+        && ((_bounds & LessBound) == 0 || number < _less)
+        && ((_bounds & NoLessBound) == 0 || number >= _noLess)
+        && ((_bounds & NoGreaterBound) == 0 || number <= _noGreater);
 
     /// <summary>
     /// Reads a decimal number: plain ones (<c>-12.5</c>, up to 18 digits) directly, anything else (spaces, exponents,
