@@ -62,10 +62,11 @@ public sealed class FusedRotationTests
         RuleDestination[] destinations = [new(RoundRobinPool(2, 0, 0), 50, false), new(empty, 50, false)];
         var fused = FusedRotation.TryCreate(WeightedSequence.Create([50, 50], new SequenceCursor()), destinations)!;
 
-        Assert.Equal(2, fused.Period);
-        Assert.NotNull(fused.At(0).Candidate);
-        Assert.Same(destinations[1], fused.At(1).Destination);
-        Assert.Null(fused.At(1).Candidate);
+        // The empty destination adds nothing to the period: 2 (the rule) times 2 rounds of the 2-endpoint rotation.
+        Assert.Equal(4, fused.Period);
+        Assert.Equal(["10.0.0.2", "10.0.0.3"], new uint[] { 0, 2 }.Select(p => fused.At(p).Candidate!.Endpoint.Address));
+        Assert.All(new uint[] { 1, 3 }, p => Assert.Same(destinations[1], fused.At(p).Destination));
+        Assert.All(new uint[] { 1, 3 }, p => Assert.Null(fused.At(p).Candidate));
     }
 
     [Fact]
