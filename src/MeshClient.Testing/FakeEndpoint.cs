@@ -68,4 +68,12 @@ public sealed record FakeEndpoint
     /// <see langword="null"/> for a pod without one (no metadata sent, plaintext).
     /// </summary>
     public string? TlsMode { get; init; } = "istio";
+
+    /// <summary>
+    /// The weight sent for the endpoint's locality (<c>LocalityLbEndpoints.load_balancing_weight</c>); 0 by default,
+    /// which sends the sum of the locality's endpoint weights. When endpoints of one locality and priority disagree,
+    /// the largest counts. Locality weights only matter to a cluster served with <c>localityWeighted: true</c>
+    /// (<see cref="FakePilot.SetService"/>).
+    /// </summary>
+    public uint LocalityWeight { get; init; }
 }

@@ -177,6 +177,11 @@ public sealed partial class FakePilot : IAsyncDisposable
     /// <param name="endpoints">The endpoints (pods).</param>
     /// <param name="subsets">The subsets, as a DestinationRule declares them; names must be unique.</param>
     /// <param name="loadBalancerPolicy">The clusters' <c>lb_policy</c> (<see cref="ClusterLoadBalancerPolicy.Other"/> sends RING_HASH).</param>
+    /// <param name="localityWeighted">
+    /// Whether the clusters ask for locality-weighted balancing: sends <c>common_lb_config.locality_weighted_lb_config</c>,
+    /// as istiod does when a DestinationRule sets locality load-balancer weights; only then do clients weigh endpoints
+    /// by their locality's weight (<see cref="FakeEndpoint.LocalityWeight"/>).
+    /// </param>
     /// <returns>The names of the service's clusters: all endpoints first, then one per subset.</returns>
     /// <exception cref="ArgumentException">The host, port, endpoints or subsets are not valid.</exception>
     public IReadOnlyList<string> SetService(
@@ -184,7 +189,8 @@ public sealed partial class FakePilot : IAsyncDisposable
         int port,
         IEnumerable<FakeEndpoint> endpoints,
         IEnumerable<FakeSubset>? subsets = null,
-        ClusterLoadBalancerPolicy loadBalancerPolicy = ClusterLoadBalancerPolicy.RoundRobin)
+        ClusterLoadBalancerPolicy loadBalancerPolicy = ClusterLoadBalancerPolicy.RoundRobin,
+        bool localityWeighted = false)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var fqdn = NormalizeHost(host);
@@ -208,7 +214,7 @@ public sealed partial class FakePilot : IAsyncDisposable
             throw new ArgumentException($"Service '{fqdn}' declares subset '{duplicate.Key}' more than once.", nameof(subsets));
         }
 
-        var service = new FakeService(fqdn, port, endpointList, subsetList, loadBalancerPolicy);
+        var service = new FakeService(fqdn, port, endpointList, subsetList, loadBalancerPolicy, localityWeighted);
         Store.SetService(service);
         _ = PushToAllStreams();
         return [.. service.Clusters().Select(c => c.ClusterName)];

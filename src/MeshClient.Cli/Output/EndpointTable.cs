@@ -5,7 +5,9 @@ namespace MeshClient.Cli.Output;
 
 /// <summary>
 /// The text output of <c>meshctl endpoints</c>: one row per endpoint (like <c>istioctl proxy-config endpoints</c>),
-/// one row for a cluster without endpoints, then a summary line.
+/// one row for a cluster without endpoints, then a summary line. PRIORITY is the endpoint's priority as Pilot sent it;
+/// LOCALITY LB is <c>weight N</c> (its locality's weight) when the cluster asked for locality-weighted balancing, and
+/// <c>off</c> when it did not (only endpoint weights count then).
 /// </summary>
 internal static class EndpointTable
 {
@@ -17,6 +19,7 @@ internal static class EndpointTable
             new TextColumn("WEIGHT", AlignRight: true),
             new TextColumn("PRIORITY", AlignRight: true),
             new TextColumn("LOCALITY"),
+            new TextColumn("LOCALITY LB"),
             new TextColumn("LABELS"),
             new TextColumn("CLUSTER"));
         int clusterCount = 0, endpointCount = 0, notRoutable = 0;
@@ -25,7 +28,7 @@ internal static class EndpointTable
             clusterCount++;
             if (cluster.Endpoints.IsEmpty)
             {
-                table.AddRow(cluster.EndpointsReceived ? "(none)" : "(awaiting EDS)", "-", "-", "-", "-", "-", cluster.Name);
+                table.AddRow(cluster.EndpointsReceived ? "(none)" : "(awaiting EDS)", "-", "-", "-", "-", cluster.LocalityWeighted ? "on" : "off", "-", cluster.Name);
                 continue;
             }
 
@@ -39,6 +42,7 @@ internal static class EndpointTable
                     endpoint.Weight.ToString(CultureInfo.InvariantCulture),
                     endpoint.Priority.ToString(CultureInfo.InvariantCulture),
                     Locality(endpoint.Locality),
+                    cluster.LocalityWeighted ? string.Create(CultureInfo.InvariantCulture, $"weight {endpoint.LocalityWeight}") : "off",
                     Labels(endpoint.Labels),
                     cluster.Name);
             }

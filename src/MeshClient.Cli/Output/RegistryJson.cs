@@ -6,7 +6,9 @@ namespace MeshClient.Cli.Output;
 
 /// <summary>
 /// The JSON document <c>meshctl endpoints --json</c> prints, and its reader for <c>meshctl route --registry</c>:
-/// <c>{"clusters":[{"name":...,"direction":...,"service":...,"namespace":...,"port":9080,"subset":"v1","endpoints":[...]}]}</c>.
+/// <c>{"clusters":[{"name":...,"direction":...,"service":...,"namespace":...,"port":9080,"subset":"v1","localityWeighted":false,"endpoints":[...]}]}</c>.
+/// Each endpoint carries its priority and its locality's weight as Pilot sent them; <c>localityWeighted</c> says
+/// whether the cluster asked for locality-weighted balancing (only then do locality weights count).
 /// </summary>
 internal static class RegistryJson
 {
@@ -82,6 +84,7 @@ internal static class RegistryJson
         }
 
         WriteStringOrNull(json, "subset", istio?.Subset);
+        json.WriteBoolean("localityWeighted", cluster.LocalityWeighted);
         json.WriteStartArray("endpoints");
         foreach (var endpoint in cluster.Endpoints)
         {
@@ -96,6 +99,7 @@ internal static class RegistryJson
             json.WriteString("zone", endpoint.Locality.Zone);
             json.WriteString("subZone", endpoint.Locality.SubZone);
             json.WriteEndObject();
+            json.WriteNumber("localityWeight", endpoint.LocalityWeight);
             json.WriteStartObject("labels");
             foreach (var (key, value) in endpoint.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
             {
@@ -129,7 +133,18 @@ internal static class RegistryJson
             }
         }
 
-        return new MeshCluster(name.GetString()!, endpoints.ToImmutable());
+        var localityWeighted = false;
+        if (cluster.TryGetProperty("localityWeighted", out var weighted))
+        {
+            localityWeighted = weighted.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new FormatException($"{where}: \"localityWeighted\" must be true or false."),
+            };
+        }
+
+        return new MeshCluster(name.GetString()!, endpoints.ToImmutable(), localityWeighted: localityWeighted);
     }
 
     private static MeshEndpoint ReadEndpoint(string where, JsonElement endpoint)
@@ -159,6 +174,7 @@ internal static class RegistryJson
             locality = new EndpointLocality(StringOrEmpty(l, "region"), StringOrEmpty(l, "zone"), StringOrEmpty(l, "subZone"));
         }
 
+        var localityWeight = endpoint.TryGetProperty("localityWeight", out var lw) && lw.TryGetUInt32(out var lwv) ? lwv : 1u;
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
         if (endpoint.TryGetProperty("labels", out var lb) && lb.ValueKind == JsonValueKind.Object)
         {
@@ -168,7 +184,7 @@ internal static class RegistryJson
             }
         }
 
-        return new MeshEndpoint(address, port, health, weight, locality, 1, priority, labels);
+        return new MeshEndpoint(address, port, health, weight, locality, localityWeight, priority, labels);
     }
 
     private static string StringOrEmpty(JsonElement element, string name) =>

@@ -3,13 +3,17 @@ using MeshClient.Registry;
 
 namespace MeshClient.Testing.Resources;
 
-/// <summary>A service as a test set it: host, port, endpoints, subsets, load-balancing policy. Immutable.</summary>
+/// <summary>
+/// A service as a test set it: host, port, endpoints, subsets, load-balancing policy, and whether its clusters ask for
+/// locality-weighted balancing (<c>common_lb_config.locality_weighted_lb_config</c>). Immutable.
+/// </summary>
 internal sealed record FakeService(
     string Host,
     int Port,
     ImmutableArray<FakeEndpoint> Endpoints,
     ImmutableArray<FakeSubset> Subsets,
-    ClusterLoadBalancerPolicy LoadBalancerPolicy)
+    ClusterLoadBalancerPolicy LoadBalancerPolicy,
+    bool LocalityWeighted = false)
 {
     /// <summary>The name of the cluster that holds all endpoints: <c>outbound|PORT||HOST</c>.</summary>
     public string AllEndpointsClusterName => ClusterName(string.Empty);

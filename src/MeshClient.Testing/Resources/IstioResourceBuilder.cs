@@ -58,6 +58,13 @@ internal static class IstioResourceBuilder
             },
             Metadata = new Metadata { FilterMetadata = { ["istio"] = ClusterIstioMetadata(service, subset) } },
         };
+        if (service.LocalityWeighted)
+        {
+            cluster.CommonLbConfig = new XdsCluster.Types.CommonLbConfig
+            {
+                LocalityWeightedLbConfig = new XdsCluster.Types.CommonLbConfig.Types.LocalityWeightedLbConfig(),
+            };
+        }
 
         var tlsSocket = new TransportSocket
         {
@@ -93,7 +100,8 @@ internal static class IstioResourceBuilder
 
     /// <summary>
     /// Builds the ClusterLoadAssignment of a cluster: endpoints grouped by locality and priority (in first-seen order),
-    /// each locality weighted by the sum of its endpoints' weights.
+    /// each locality weighted by its endpoints' <see cref="FakeEndpoint.LocalityWeight"/> (the largest), or when none
+    /// sets one by the sum of its endpoints' weights.
     /// </summary>
     public static ClusterLoadAssignment BuildLoadAssignment(string clusterName, IEnumerable<FakeEndpoint> endpoints)
     {
@@ -106,13 +114,15 @@ internal static class IstioResourceBuilder
                 Priority = group.Key.Priority,
             };
             uint weight = 0;
+            uint explicitWeight = 0;
             foreach (var endpoint in group)
             {
                 locality.LbEndpoints.Add(BuildLbEndpoint(endpoint));
                 weight += endpoint.Weight == 0 ? 1 : endpoint.Weight;
+                explicitWeight = Math.Max(explicitWeight, endpoint.LocalityWeight);
             }
 
-            locality.LoadBalancingWeight = weight;
+            locality.LoadBalancingWeight = explicitWeight == 0 ? weight : explicitWeight;
             assignment.Endpoints.Add(locality);
         }
 

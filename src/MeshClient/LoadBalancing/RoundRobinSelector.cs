@@ -22,6 +22,9 @@ internal sealed class RoundRobinSelector : EndpointSelector
         _start = unchecked((uint)cursor.Start);
     }
 
+    /// <summary>The number of calls after which the rotation repeats.</summary>
+    public int Period => _sequence.Period;
+
     public override EndpointCandidate Select(ReadOnlySpan<char> sessionKey) => Candidates[_sequence.Next()];
 
     /// <summary>

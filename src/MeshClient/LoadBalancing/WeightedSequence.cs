@@ -16,12 +16,14 @@ internal sealed class WeightedSequence
     private readonly int[]? _perPeriod;
     private readonly int _count;
     private readonly SequenceCursor _cursor;
+    private readonly FastModulus _period;
 
     private WeightedSequence(int[]? order, int count, SequenceCursor cursor)
     {
         _order = order;
         _count = count;
         _cursor = cursor;
+        _period = new FastModulus(order?.Length ?? count);
         if (order is not null)
         {
             // For each position, how many times its index came up earlier in the period; and each index's count per period.
@@ -71,35 +73,39 @@ internal sealed class WeightedSequence
         return new WeightedSequence(Smooth(Reduce(weights)), weights.Length, cursor);
     }
 
+    /// <summary>The cursor the sequence walks.</summary>
+    public SequenceCursor Cursor => _cursor;
+
     /// <summary>The next index.</summary>
-    public int Next()
-    {
-        var n = _cursor.Advance();
-        return _order is null ? (int)(n % (uint)_count) : _order[n % (uint)_order.Length];
-    }
+    public int Next() => At(_cursor.Advance());
 
     /// <summary>
     /// The next index, and how many times that index came up before (since the cursor's position 0), so a second
     /// rotation can be driven by this one's count without a counter of its own.
     /// </summary>
-    public int Next(out uint occurrence)
+    public int Next(out uint occurrence) => At(_cursor.Advance(), out occurrence);
+
+    /// <summary>The index at a position, without moving the cursor.</summary>
+    public int At(uint position) => _order is null ? (int)_period.Remainder(position) : _order[_period.Remainder(position)];
+
+    /// <summary>The index at a position and how many times it came up before it (from position 0), without moving the cursor.</summary>
+    public int At(uint position, out uint occurrence)
     {
-        var n = _cursor.Advance();
+        var round = _period.Quotient(position);
+        var offset = (int)(position - (round * _period.Divisor));
         if (_order is null)
         {
-            occurrence = n / (uint)_count;
-            return (int)(n % (uint)_count);
+            occurrence = round;
+            return offset;
         }
 
-        var period = (uint)_order.Length;
-        var position = (int)(n % period);
-        var index = _order[position];
-        occurrence = unchecked((n / period * (uint)_perPeriod![index]) + (uint)_rank![position]);
+        var index = _order[offset];
+        occurrence = unchecked((round * (uint)_perPeriod![index]) + (uint)_rank![offset]);
         return index;
     }
 
-    /// <summary>The index at a position, without moving the cursor.</summary>
-    public int At(uint position) => _order is null ? (int)(position % (uint)_count) : _order[position % (uint)_order.Length];
+    /// <summary>How many times <paramref name="index"/> comes up in one period.</summary>
+    public int CountPerPeriod(int index) => _perPeriod is null ? 1 : _perPeriod[index];
 
     private static long[] Reduce(ReadOnlySpan<long> weights)
     {

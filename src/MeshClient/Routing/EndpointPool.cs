@@ -53,6 +53,12 @@ internal sealed class EndpointPool
 
     public LoadBalancingStrategy Strategy { get; }
 
+    /// <summary>
+    /// The round robin of the pool's only priority level, which <see cref="TryPickAt"/> drives from a rule's count;
+    /// <see langword="null"/> with several levels or another strategy.
+    /// </summary>
+    public RoundRobinSelector? Rotation => _rotation;
+
     /// <summary>Whether any endpoint carrying the tags is routable.</summary>
     public bool HasEndpoints => _firstRoutable >= 0;
 

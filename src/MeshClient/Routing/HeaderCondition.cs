@@ -12,7 +12,26 @@ internal sealed class HeaderCondition
     /// <summary>How long one regex match may run before it counts as not matching.</summary>
     public static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromMilliseconds(100);
 
+    private const int GreaterBound = 1;
+    private const int LessBound = 2;
+    private const int NoLessBound = 4;
+    private const int NoGreaterBound = 8;
+
+    /// <summary>Bounds below this (in magnitude) that are whole numbers compare as longs.</summary>
+    private const decimal IntegerLimit = 1_000_000_000_000_000_000m;
+
     private readonly RegexLiteralSet? _literals;
+    private readonly StringComparison _comparison;
+    private readonly int _bounds;
+    private readonly decimal _greater;
+    private readonly decimal _less;
+    private readonly decimal _noLess;
+    private readonly decimal _noGreater;
+    private readonly bool _integralBounds;
+    private readonly long _greaterInteger;
+    private readonly long _lessInteger;
+    private readonly long _noLessInteger;
+    private readonly long _noGreaterInteger;
 
     public HeaderCondition(
         string name,
@@ -34,7 +53,15 @@ internal sealed class HeaderCondition
         NoLess = noLess;
         NoGreater = noGreater;
         CaseInsensitive = caseInsensitive;
-        HasNumeric = greater is not null || less is not null || noLess is not null || noGreater is not null;
+        _comparison = caseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        _bounds = (greater is null ? 0 : GreaterBound) | (less is null ? 0 : LessBound)
+            | (noLess is null ? 0 : NoLessBound) | (noGreater is null ? 0 : NoGreaterBound);
+        _greater = greater.GetValueOrDefault();
+        _less = less.GetValueOrDefault();
+        _noLess = noLess.GetValueOrDefault();
+        _noGreater = noGreater.GetValueOrDefault();
+        _integralBounds = TryIntegral(greater, out _greaterInteger) & TryIntegral(less, out _lessInteger)
+            & TryIntegral(noLess, out _noLessInteger) & TryIntegral(noGreater, out _noGreaterInteger);
         _literals = regex is null ? null : RegexLiteralSet.TryCreate(regex);
     }
 
@@ -56,35 +83,21 @@ internal sealed class HeaderCondition
 
     public bool CaseInsensitive { get; }
 
-    private bool HasNumeric { get; }
-
     public bool Matches(ReadOnlySpan<char> value)
     {
-        var comparison = CaseInsensitive ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        if (Exact is not null && !value.Equals(Exact, comparison))
+        if (Exact is not null && !value.Equals(Exact, _comparison))
         {
             return false;
         }
 
-        if (NoEqu is not null && value.Equals(NoEqu, comparison))
+        if (NoEqu is not null && value.Equals(NoEqu, _comparison))
         {
             return false;
         }
 
-        if (HasNumeric)
+        if (_bounds != 0 && !MatchesBounds(value))
         {
-            if (!TryParseNumber(value, out var number))
-            {
-                return false;
-            }
-
-            if ((Greater is { } g && number <= g)
-                || (Less is { } l && number >= l)
-                || (NoLess is { } nl && number < nl)
-                || (NoGreater is { } ng && number > ng))
-            {
-                return false;
-            }
+            return false;
         }
 
         if (_literals is not null)
@@ -104,6 +117,71 @@ internal sealed class HeaderCondition
             }
         }
 
+        return true;
+    }
+
+    private bool MatchesBounds(ReadOnlySpan<char> value)
+    {
+        // Whole numbers against whole bounds (ages, counts, ids) compare as longs; anything else as decimals.
+        if (_integralBounds && TryParseInteger(value, out var integer))
+        {
+            return ((_bounds & GreaterBound) == 0 || integer > _greaterInteger)
+                && ((_bounds & LessBound) == 0 || integer < _lessInteger)
+                && ((_bounds & NoLessBound) == 0 || integer >= _noLessInteger)
+                && ((_bounds & NoGreaterBound) == 0 || integer <= _noGreaterInteger);
+        }
+
+        return MatchesDecimalBounds(value);
+    }
+
+    private bool MatchesDecimalBounds(ReadOnlySpan<char> value) =>
+        TryParseNumber(value, out var number)
+        && ((_bounds & GreaterBound) == 0 || number > _greater)
+        && ((_bounds & LessBound) == 0 || number < _less)
+        && ((_bounds & NoLessBound) == 0 || number >= _noLess)
+        && ((_bounds & NoGreaterBound) == 0 || number <= _noGreater);
+
+    /// <summary>Whether an unset bound, or a set one that is a whole number of at most 18 digits (then as a long).</summary>
+    private static bool TryIntegral(decimal? bound, out long integer)
+    {
+        integer = 0;
+        if (bound is not { } value)
+        {
+            return true;
+        }
+
+        if (decimal.Truncate(value) != value || Math.Abs(value) >= IntegerLimit)
+        {
+            return false;
+        }
+
+        integer = (long)value;
+        return true;
+    }
+
+    /// <summary>Reads a whole number of 1 to 18 ASCII digits with an optional leading <c>-</c>; anything else is not one.</summary>
+    internal static bool TryParseInteger(ReadOnlySpan<char> text, out long number)
+    {
+        var negative = text.Length > 0 && text[0] == '-';
+        var digits = negative ? text[1..] : text;
+        number = 0;
+        if (digits.Length is 0 or > 18)
+        {
+            return false;
+        }
+
+        long value = 0;
+        foreach (var c in digits)
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            value = (value * 10) + (c - '0');
+        }
+
+        number = negative ? -value : value;
         return true;
     }
 

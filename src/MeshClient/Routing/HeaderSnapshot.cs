@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MeshClient.Routing;
 
 /// <summary>
@@ -39,6 +41,7 @@ internal ref struct HeaderSnapshot
     }
 
     /// <summary>The value read for the name at <paramref name="slot"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool TryGet(int slot, out ReadOnlySpan<char> value)
     {
         value = slot switch

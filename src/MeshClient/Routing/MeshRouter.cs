@@ -117,53 +117,59 @@ public sealed class MeshRouter
 
         var state = CurrentState();
         var routes = state.GetRoutes(request.Service, request.Port);
-        var version = state.Snapshot.Version;
         if (routes.Service is not { } service)
         {
-            return new RouteDecision(request.Service, null, null, routes.Failure, -1, 0, null, false, null, _context.DefaultStrategy, version);
+            return new RouteDecision(request.Service, routes, _context.DefaultStrategy, state.Snapshot.Version);
         }
 
         // On-demand EDS: the first use of a service subscribes to its endpoints (nothing happens without it).
         _registry.NoteServiceUsed(service);
-        EndpointPool pool = routes.AllEndpoints!;
+        var destination = routes.Unmatched!;
         RouteRule? rule = null;
-        var isRemainder = false;
+        EndpointCandidate? picked = null;
         var counted = false;
         uint occurrence = 0;
-        var snapshot = routes.HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, routes.HeaderNames);
-        foreach (var plan in routes.Rules)
+        var rules = routes.Rules;
+        if (rules.Length > 0)
         {
-            if (plan.Rule.Match is null || plan.Rule.Match.Matches(request, headers, snapshot, plan.HeaderSlots))
+            var snapshot = routes.HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, routes.HeaderNames);
+            for (var i = 0; i < rules.Length; i++)
             {
-                var destination = plan.Next(out occurrence, out counted);
-                pool = destination.Pool;
-                isRemainder = destination.IsRemainder;
-                rule = plan.Rule;
-                break;
+                var plan = rules[i];
+                if (plan.Match is not { } match || match.Matches(request, headers, snapshot, plan.HeaderSlots))
+                {
+                    destination = plan.Next(out picked, out occurrence, out counted);
+                    rule = plan.Rule;
+                    break;
+                }
             }
         }
 
-        var ruleIndex = rule?.Index ?? -1;
-        var precedence = rule?.Precedence ?? 0;
+        var pool = destination.Pool;
         if (!pool.HasEndpoints)
         {
-            return new RouteDecision(request.Service, service, null, pool.FailureWhenEmpty, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version);
+            return new RouteDecision(request.Service, routes, rule, destination, null, pool.FailureWhenEmpty, state.Snapshot.Version);
         }
 
-        var sessionKey = pool.Strategy == LoadBalancingStrategy.SessionStickiness
-            ? SessionKeyReader.Read(headers, _context.SessionHeaderName, _context.SessionCookieName)
-            : default;
-        EndpointCandidate candidate;
-        if (counted)
+        if (picked is null || filter.Excludes(service, picked.Endpoint))
         {
-            pool.TryPickAt(occurrence, service, sessionKey, filter, out candidate);
-        }
-        else
-        {
-            pool.TryPick(service, sessionKey, filter, out candidate);
+            var sessionKey = pool.Strategy == LoadBalancingStrategy.SessionStickiness
+                ? SessionKeyReader.Read(headers, _context.SessionHeaderName, _context.SessionCookieName)
+                : default;
+            EndpointCandidate candidate;
+            if (counted)
+            {
+                pool.TryPickAt(occurrence, service, sessionKey, filter, out candidate);
+            }
+            else
+            {
+                pool.TryPick(service, sessionKey, filter, out candidate);
+            }
+
+            picked = candidate;
         }
 
-        return new RouteDecision(request.Service, service, candidate, RouteFailure.None, ruleIndex, precedence, pool.Tags.Tags, isRemainder, pool.Subset, pool.Strategy, version, pool, routes);
+        return new RouteDecision(request.Service, routes, rule, destination, picked, RouteFailure.None, state.Snapshot.Version);
     }
 
     /// <summary>
@@ -185,14 +191,14 @@ public sealed class MeshRouter
         }
 
         if (!pool.TryPick(service, default, filter, out var candidate)
-            && routes.AllEndpoints is { HasEndpoints: true } all
-            && !ReferenceEquals(all, pool)
-            && all.TryPick(service, default, filter, out var other))
+            && routes.Unmatched is { Pool.HasEndpoints: true } all
+            && !ReferenceEquals(all.Pool, pool)
+            && all.Pool.TryPick(service, default, filter, out var other))
         {
-            return new RouteDecision(previous.RequestedService, service, other, RouteFailure.None, previous.RuleIndex, previous.RulePrecedence, all.Tags.Tags, false, all.Subset, all.Strategy, previous.RegistryVersion, all, routes);
+            return new RouteDecision(previous.RequestedService, routes, previous.Rule, all, other, RouteFailure.None, previous.RegistryVersion);
         }
 
-        return new RouteDecision(previous.RequestedService, service, candidate, RouteFailure.None, previous.RuleIndex, previous.RulePrecedence, previous.Tags, previous.IsRemainder, previous.Subset, previous.Strategy, previous.RegistryVersion, pool, routes);
+        return new RouteDecision(previous.RequestedService, routes, previous.Rule, previous.Destination!, candidate, RouteFailure.None, previous.RegistryVersion);
     }
 
     /// <summary>

@@ -14,12 +14,19 @@ internal sealed class RegexLiteralSet
     private const RegexOptions Harmless = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Compiled
         | RegexOptions.ExplicitCapture | RegexOptions.Singleline;
 
-    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    /// <summary>Up to this many literals are compared one by one (cheaper than hashing the value); more go through the set.</summary>
+    internal const int MaxScanned = 8;
 
-    private RegexLiteralSet(FrozenSet<string> values)
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly string[]? _scanned;
+    private readonly bool _ignoreCase;
+
+    private RegexLiteralSet(FrozenSet<string> values, bool ignoreCase)
     {
         Values = values;
+        _ignoreCase = ignoreCase;
         _lookup = values.GetAlternateLookup<ReadOnlySpan<char>>();
+        _scanned = values.Count <= MaxScanned ? [.. values] : null;
     }
 
     /// <summary>The literals.</summary>
@@ -60,19 +67,39 @@ internal sealed class RegexLiteralSet
             values.Add(literal);
         }
 
-        var comparer = (regex.Options & RegexOptions.IgnoreCase) != 0 ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-        return new RegexLiteralSet(values.ToFrozenSet(comparer));
+        var ignoreCase = (regex.Options & RegexOptions.IgnoreCase) != 0;
+        var comparer = ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        return new RegexLiteralSet(values.ToFrozenSet(comparer), ignoreCase);
     }
 
     /// <summary>Whether the regex would match <paramref name="value"/> (<c>$</c> also matches before a final newline).</summary>
     public bool Matches(ReadOnlySpan<char> value)
     {
-        if (_lookup.Contains(value))
+        if (Contains(value))
         {
             return true;
         }
 
-        return value.Length > 0 && value[^1] == '\n' && _lookup.Contains(value[..^1]);
+        return value.Length > 0 && value[^1] == '\n' && Contains(value[..^1]);
+    }
+
+    private bool Contains(ReadOnlySpan<char> value)
+    {
+        if (_scanned is null)
+        {
+            return _lookup.Contains(value);
+        }
+
+        foreach (var literal in _scanned)
+        {
+            if (literal.Length == value.Length
+                && (_ignoreCase ? value.Equals(literal, StringComparison.OrdinalIgnoreCase) : value.SequenceEqual(literal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? ToLiteral(string text)

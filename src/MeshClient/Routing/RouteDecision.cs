@@ -14,34 +14,37 @@ public readonly struct RouteDecision
 {
     private static readonly IReadOnlyDictionary<string, string> NoTags = FrozenDictionary<string, string>.Empty;
 
-    internal RouteDecision(
-        string requestedService,
-        MeshService? service,
-        EndpointCandidate? candidate,
-        RouteFailure failure,
-        int ruleIndex,
-        int rulePrecedence,
-        IReadOnlyDictionary<string, string>? tags,
-        bool isRemainder,
-        string? subset,
-        LoadBalancingStrategy strategy,
-        long registryVersion,
-        EndpointPool? pool = null,
-        ServiceRoutes? routes = null)
+    private readonly RouteRule? _rule;
+    private readonly RuleDestination? _destination;
+
+    /// <summary>A decision that found no service port (<see cref="ServiceRoutes.Failure"/> says why).</summary>
+    internal RouteDecision(string requestedService, ServiceRoutes routes, LoadBalancingStrategy strategy, long registryVersion)
     {
         RequestedService = requestedService;
-        Service = service;
-        Candidate = candidate;
-        Failure = failure;
-        RuleIndex = ruleIndex;
-        RulePrecedence = rulePrecedence;
-        Tags = tags ?? NoTags;
-        IsRemainder = isRemainder;
-        Subset = subset;
+        Routes = routes;
+        Failure = routes.Failure;
         Strategy = strategy;
         RegistryVersion = registryVersion;
-        Pool = pool;
+    }
+
+    /// <summary>A decision over a destination of the service: <paramref name="candidate"/>, or <paramref name="failure"/> when it is <see langword="null"/>.</summary>
+    internal RouteDecision(
+        string requestedService,
+        ServiceRoutes routes,
+        RouteRule? rule,
+        RuleDestination destination,
+        EndpointCandidate? candidate,
+        RouteFailure failure,
+        long registryVersion)
+    {
+        RequestedService = requestedService;
         Routes = routes;
+        _rule = rule;
+        _destination = destination;
+        Candidate = candidate;
+        Failure = failure;
+        Strategy = destination.Pool.Strategy;
+        RegistryVersion = registryVersion;
     }
 
     /// <summary>Whether an endpoint was chosen.</summary>
@@ -57,13 +60,13 @@ public readonly struct RouteDecision
     public string RequestedService { get; }
 
     /// <summary>The registry's service port the call goes to, or <see langword="null"/> when it was not found.</summary>
-    public MeshService? Service { get; }
+    public MeshService? Service => Routes?.Service;
 
     /// <summary>Whether a rule matched.</summary>
     public bool RuleMatched => RuleIndex >= 0;
 
     /// <summary>The 0-based position, as written, of the rule that matched in <c>routeRule.&lt;service&gt;</c>; -1 when none did.</summary>
-    public int RuleIndex { get; }
+    public int RuleIndex => _rule?.Index ?? -1;
 
     /// <summary>
     /// The rule that matched, counted from 1 in the order written in <c>routeRule.&lt;service&gt;</c>, as router.yaml
@@ -72,16 +75,16 @@ public readonly struct RouteDecision
     public int RuleNumber => RuleIndex + 1;
 
     /// <summary>The precedence of the rule that matched; 0 when none did.</summary>
-    public int RulePrecedence { get; }
+    public int RulePrecedence => _rule?.Precedence ?? 0;
 
     /// <summary>The tag set the endpoint was chosen from; empty when no rule matched (every routable endpoint).</summary>
-    public IReadOnlyDictionary<string, string> Tags { get; }
+    public IReadOnlyDictionary<string, string> Tags => _destination?.Pool.Tags.Tags ?? NoTags;
 
     /// <summary>Whether the tag set is the rule's remainder (weights under 100 go to the latest version).</summary>
-    public bool IsRemainder { get; }
+    public bool IsRemainder => _destination?.IsRemainder ?? false;
 
     /// <summary>The DestinationRule subset the tag set stands for, when exactly one fits (its labels hold the tags, or the tags hold its labels).</summary>
-    public string? Subset { get; }
+    public string? Subset => _destination?.Pool.Subset;
 
     /// <summary>The load-balancing strategy that picked the endpoint.</summary>
     public LoadBalancingStrategy Strategy { get; }
@@ -91,8 +94,14 @@ public readonly struct RouteDecision
 
     internal EndpointCandidate? Candidate { get; }
 
+    /// <summary>The rule that matched, or <see langword="null"/>.</summary>
+    internal RouteRule? Rule => _rule;
+
+    /// <summary>The destination the candidate was picked from (its pool and whether it is the remainder).</summary>
+    internal RuleDestination? Destination => _destination;
+
     /// <summary>The endpoints the candidate was picked from, so a retry can pick another of them.</summary>
-    internal EndpointPool? Pool { get; }
+    internal EndpointPool? Pool => _destination?.Pool;
 
     /// <summary>The routes of the service port, so a retry can leave <see cref="Pool"/> when it has no other endpoint.</summary>
     internal ServiceRoutes? Routes { get; }

@@ -4,18 +4,22 @@ namespace MeshClient.Routing;
 
 /// <summary>
 /// A rule ready to route: its match and its own weight pool over its destinations. The smooth weighted sequence walks
-/// a long-lived cursor (keyed by the rule and its weights), so the split continues exactly across rebuilds.
+/// a long-lived cursor (keyed by the rule and its weights), so the split continues exactly across rebuilds. When every
+/// destination is a single round robin, the weighted pick and the endpoint pick are one table lookup
+/// (<see cref="FusedRotation"/>).
 /// </summary>
 internal sealed class RulePlan
 {
     private readonly RuleDestination[] _destinations;
     private readonly WeightedSequence? _sequence;
+    private readonly FusedRotation? _fused;
     private readonly int[]? _cumulative;
     private readonly IRandomSource? _random;
 
     public RulePlan(RouteRule rule, RuleDestination[] destinations, RouteWeightSelection selection, IRandomSource random, SequenceCursor cursor)
     {
         Rule = rule;
+        Match = rule.Match;
         _destinations = destinations;
         if (selection == RouteWeightSelection.Random)
         {
@@ -31,13 +35,20 @@ internal sealed class RulePlan
         else
         {
             _sequence = WeightedSequence.Create(destinations.Select(d => (long)d.Weight).ToArray(), cursor);
+            _fused = FusedRotation.TryCreate(_sequence, destinations);
         }
     }
 
     public RouteRule Rule { get; }
 
+    /// <summary>The rule's conditions; <see langword="null"/> when it matches every call.</summary>
+    public RouteMatch? Match { get; }
+
     /// <summary>Each header condition's slot in the decision's <see cref="HeaderSnapshot"/> (-1: read directly); <see langword="null"/> when the rule tests no header.</summary>
     public int[]? HeaderSlots { get; private set; }
+
+    /// <summary>Whether the weighted pick and the endpoint pick are one table lookup.</summary>
+    internal bool IsFused => _fused is not null;
 
     /// <summary>Gives each header condition its slot among <paramref name="names"/>, adding names up to the snapshot's capacity.</summary>
     public void AssignHeaderSlots(List<string> names)
@@ -66,12 +77,23 @@ internal sealed class RulePlan
     public IReadOnlyList<RuleDestination> Destinations => _destinations;
 
     /// <summary>
-    /// The next destination, and (smooth round robin) how many calls this rule sent there before, so the destination's
-    /// round robin can follow from this one count (<see cref="EndpointPool.TryPickAt"/>); <see langword="false"/> with
-    /// random selection.
+    /// The next destination. With the fused table, also its endpoint (<paramref name="candidate"/>; <see langword="null"/>
+    /// when the destination has none); otherwise (smooth round robin) how many calls this rule sent to the destination
+    /// before, so its round robin can follow from this one count (<see cref="EndpointPool.TryPickAt"/>), or (random
+    /// selection) <paramref name="counted"/> <see langword="false"/>.
     /// </summary>
-    public RuleDestination Next(out uint occurrence, out bool counted)
+    public RuleDestination Next(out EndpointCandidate? candidate, out uint occurrence, out bool counted)
     {
+        if (_fused is not null)
+        {
+            ref readonly var entry = ref _fused.Next();
+            candidate = entry.Candidate;
+            occurrence = 0;
+            counted = false;
+            return entry.Destination;
+        }
+
+        candidate = null;
         if (_sequence is not null)
         {
             counted = true;

@@ -25,6 +25,7 @@ internal sealed class ServiceRoutes
 
         HeaderNames = [.. names];
         AllEndpoints = allEndpoints;
+        Unmatched = new RuleDestination(allEndpoints, Weight: 0, IsRemainder: false);
         LatestVersion = latestVersion;
         DestinationRule = destinationRule;
         Failure = RouteFailure.None;
@@ -54,6 +55,9 @@ internal sealed class ServiceRoutes
 
     /// <summary>Every routable endpoint, for calls no rule matches.</summary>
     public EndpointPool? AllEndpoints { get; }
+
+    /// <summary>The destination of calls no rule matches (and of retries that leave their rule's tag set): <see cref="AllEndpoints"/>.</summary>
+    public RuleDestination? Unmatched { get; }
 
     /// <summary>The highest <c>version</c> label among routable endpoints, or <see langword="null"/> when none has one.</summary>
     public string? LatestVersion { get; }

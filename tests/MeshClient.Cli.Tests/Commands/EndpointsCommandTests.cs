@@ -54,11 +54,11 @@ public sealed class EndpointsCommandTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Empty(run.Stderr);
         var lines = run.StdoutLines;
-        Assert.Matches(@"^ENDPOINT\s+HEALTH\s+WEIGHT\s+PRIORITY\s+LOCALITY\s+LABELS\s+CLUSTER$", lines[0]);
-        Assert.Contains(lines, l => Regex.IsMatch(l, @"^10\.1\.1\.1:9080\s+HEALTHY\s+3\s+1\s+eu-west1/eu-west1-b/rack7\s+app=reviews,version=v1\s+outbound\|9080\|v1\|reviews\.default\.svc\.cluster\.local$"));
-        Assert.Contains(lines, l => Regex.IsMatch(l, @"^10\.1\.1\.2:9080\s+DRAINING\s+1\s+0\s+-\s+-\s+outbound\|9080\|v1\|reviews\.default\.svc\.cluster\.local$"));
-        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\(none\)(\s+-){5}\s+BlackHoleCluster$"));
-        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\(awaiting EDS\)(\s+-){5}\s+outbound\|9080\|v4\|reviews\.default\.svc\.cluster\.local$"));
+        Assert.Matches(@"^ENDPOINT\s+HEALTH\s+WEIGHT\s+PRIORITY\s+LOCALITY\s+LOCALITY LB\s+LABELS\s+CLUSTER$", lines[0]);
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^10\.1\.1\.1:9080\s+HEALTHY\s+3\s+1\s+eu-west1/eu-west1-b/rack7\s+off\s+app=reviews,version=v1\s+outbound\|9080\|v1\|reviews\.default\.svc\.cluster\.local$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^10\.1\.1\.2:9080\s+DRAINING\s+1\s+0\s+-\s+off\s+-\s+outbound\|9080\|v1\|reviews\.default\.svc\.cluster\.local$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\(none\)(\s+-){4}\s+off\s+-\s+BlackHoleCluster$"));
+        Assert.Contains(lines, l => Regex.IsMatch(l, @"^\(awaiting EDS\)(\s+-){4}\s+off\s+-\s+outbound\|9080\|v4\|reviews\.default\.svc\.cluster\.local$"));
         Assert.Equal("10 clusters, 16 endpoints (1 not routable)", lines[^1]);
 
         // Rows are sorted by cluster name, and columns line up: CLUSTER starts at the same place on every row.
@@ -68,6 +68,43 @@ public sealed class EndpointsCommandTests
         var clusterNames = rows.Select(r => r[clusterColumn..]).ToList();
         Assert.Equal(clusterNames.Order(StringComparer.Ordinal), clusterNames);
         Assert.All(lines, l => Assert.Equal(l.TrimEnd(), l));
+    }
+
+    [Fact]
+    public async Task Text_and_json_show_which_clusters_are_locality_weighted_with_the_priorities_as_received()
+    {
+        var host = MeshctlFixtures.ReviewsHost;
+        var snapshot = new RegistrySnapshot(3,
+        [
+            new MeshCluster(
+                $"outbound|9080||{host}",
+                [
+                    new MeshEndpoint("10.0.0.1", 9080, locality: new EndpointLocality("eu", "eu-1a", string.Empty), localityWeight: 7, priority: 0),
+                    new MeshEndpoint("10.0.0.2", 9080, locality: new EndpointLocality("eu", "eu-1b", string.Empty), localityWeight: 2, priority: 1),
+                ],
+                localityWeighted: true),
+            new MeshCluster($"outbound|9080|v1|{host}", [new MeshEndpoint("10.0.0.1", 9080, localityWeight: 7, priority: 3)]),
+            new MeshCluster($"outbound|9080|v2|{host}", ImmutableArray<MeshEndpoint>.Empty, localityWeighted: true),
+        ]);
+
+        var text = await Endpoints(new FakeRegistrySource(snapshot), "--pilot", "grpc://pilot:15010");
+        var json = await Endpoints(new FakeRegistrySource(snapshot), "--pilot", "grpc://pilot:15010", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains(text.StdoutLines, l => Regex.IsMatch(l, @"^10\.0\.0\.1:9080\s+HEALTHY\s+1\s+0\s+eu/eu-1a/\s+weight 7\s+-\s+outbound\|9080\|\|reviews"));
+        Assert.Contains(text.StdoutLines, l => Regex.IsMatch(l, @"^10\.0\.0\.2:9080\s+HEALTHY\s+1\s+1\s+eu/eu-1b/\s+weight 2\s+-\s+outbound\|9080\|\|reviews"));
+        Assert.Contains(text.StdoutLines, l => Regex.IsMatch(l, @"^10\.0\.0\.1:9080\s+HEALTHY\s+1\s+3\s+-\s+off\s+-\s+outbound\|9080\|v1\|reviews"));
+        Assert.Contains(text.StdoutLines, l => Regex.IsMatch(l, @"^\(none\)(\s+-){4}\s+on\s+-\s+outbound\|9080\|v2\|reviews"));
+
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var document = JsonDocument.Parse(json.Stdout);
+        var clusters = document.RootElement.GetProperty("clusters").EnumerateArray().ToDictionary(c => c.GetProperty("subset").GetString() ?? string.Empty);
+        Assert.True(clusters[string.Empty].GetProperty("localityWeighted").GetBoolean());
+        Assert.False(clusters["v1"].GetProperty("localityWeighted").GetBoolean());
+        Assert.True(clusters["v2"].GetProperty("localityWeighted").GetBoolean());
+        Assert.Equal(
+            [(0u, 7u), (1u, 2u)],
+            clusters[string.Empty].GetProperty("endpoints").EnumerateArray().Select(e => (e.GetProperty("priority").GetUInt32(), e.GetProperty("localityWeight").GetUInt32())));
     }
 
     [Fact]
@@ -82,11 +119,11 @@ public sealed class EndpointsCommandTests
         using var document = JsonDocument.Parse(run.Stdout);
         var v1 = document.RootElement.GetProperty("clusters").EnumerateArray()
             .Single(c => c.GetProperty("name").GetString() == $"outbound|9080|v1|{MeshctlFixtures.ReviewsHost}");
-        Assert.Equal(["name", "direction", "service", "namespace", "port", "subset", "endpoints"], v1.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["name", "direction", "service", "namespace", "port", "subset", "localityWeighted", "endpoints"], v1.EnumerateObject().Select(p => p.Name));
         Assert.Equal("reviews", v1.GetProperty("service").GetString());
         Assert.Equal("v1", v1.GetProperty("subset").GetString());
         var endpoint = v1.GetProperty("endpoints")[0];
-        Assert.Equal(["address", "port", "health", "weight", "priority", "locality", "labels"], endpoint.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["address", "port", "health", "weight", "priority", "locality", "localityWeight", "labels"], endpoint.EnumerateObject().Select(p => p.Name));
         Assert.Equal("rack7", endpoint.GetProperty("locality").GetProperty("subZone").GetString());
 
         var read = RegistryJson.Read("saved.json", run.Stdout);
@@ -155,7 +192,7 @@ public sealed class EndpointsCommandTests
         var run = await Endpoints(new FakeRegistrySource(RegistrySnapshot.Empty), "--pilot", "grpc://pilot:15010");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Equal(["ENDPOINT  HEALTH  WEIGHT  PRIORITY  LOCALITY  LABELS  CLUSTER", "0 clusters, 0 endpoints (0 not routable)"], run.StdoutLines);
+        Assert.Equal(["ENDPOINT  HEALTH  WEIGHT  PRIORITY  LOCALITY  LOCALITY LB  LABELS  CLUSTER", "0 clusters, 0 endpoints (0 not routable)"], run.StdoutLines);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class RegistryJsonTests
             [new MeshEndpoint("10.1.0.1", 9080)]);
 
         Assert.Equal(
-            """{"clusters":[{"name":"outbound|9080|v1|reviews.default.svc.cluster.local","direction":"outbound","service":"reviews","namespace":"default","port":9080,"subset":"v1","endpoints":[{"address":"10.1.0.1","port":9080,"health":"HEALTHY","weight":1,"priority":0,"locality":{"region":"","zone":"","subZone":""},"labels":{}}]}]}""",
+            """{"clusters":[{"name":"outbound|9080|v1|reviews.default.svc.cluster.local","direction":"outbound","service":"reviews","namespace":"default","port":9080,"subset":"v1","localityWeighted":false,"endpoints":[{"address":"10.1.0.1","port":9080,"health":"HEALTHY","weight":1,"priority":0,"locality":{"region":"","zone":"","subZone":""},"localityWeight":1,"labels":{}}]}]}""",
             RegistryJson.Write([cluster]));
     }
 
@@ -22,7 +22,7 @@ public sealed class RegistryJsonTests
     public void Names_that_are_not_istio_shaped_have_null_parts()
     {
         var json = RegistryJson.Write([new MeshCluster("BlackHoleCluster", ImmutableArray<MeshEndpoint>.Empty)]);
-        Assert.Equal("""{"clusters":[{"name":"BlackHoleCluster","direction":null,"service":null,"namespace":null,"port":null,"subset":null,"endpoints":[]}]}""", json);
+        Assert.Equal("""{"clusters":[{"name":"BlackHoleCluster","direction":null,"service":null,"namespace":null,"port":null,"subset":null,"localityWeighted":false,"endpoints":[]}]}""", json);
     }
 
     [Fact]
@@ -43,7 +43,30 @@ public sealed class RegistryJsonTests
         Assert.True(service.Subsets.ContainsKey("v2"));
     }
 
+    [Fact]
+    public void A_locality_weighted_cluster_and_its_locality_weights_read_back()
+    {
+        var endpoints = ImmutableArray.Create(
+            new MeshEndpoint("10.1.0.1", 9080, locality: new EndpointLocality("eu", "eu-1a", string.Empty), localityWeight: 3, priority: 0),
+            new MeshEndpoint("10.1.0.2", 9080, locality: new EndpointLocality("eu", "eu-1b", string.Empty), localityWeight: 1, priority: 2));
+        var json = RegistryJson.Write(
+        [
+            new MeshCluster("outbound|9080||reviews.default.svc.cluster.local", endpoints, localityWeighted: true),
+            new MeshCluster("outbound|9080|v1|reviews.default.svc.cluster.local", endpoints),
+        ]);
+
+        Assert.Contains("\"localityWeighted\":true", json, StringComparison.Ordinal);
+        Assert.Contains("\"localityWeight\":3", json, StringComparison.Ordinal);
+        var snapshot = RegistryJson.Read("registry.json", json);
+        var weighted = snapshot.Clusters["outbound|9080||reviews.default.svc.cluster.local"];
+        Assert.True(weighted.LocalityWeighted);
+        Assert.False(snapshot.Clusters["outbound|9080|v1|reviews.default.svc.cluster.local"].LocalityWeighted);
+        Assert.Equal([3u, 1u], weighted.Endpoints.Select(e => e.LocalityWeight));
+        Assert.Equal([0u, 2u], weighted.Endpoints.Select(e => e.Priority));
+    }
+
     [Theory]
+    [InlineData("""{"clusters":[{"name":"c","localityWeighted":"yes"}]}""", "registry.json: cluster \"c\": \"localityWeighted\" must be true or false.")]
     [InlineData("{}", "registry.json: the document has no \"clusters\" array")]
     [InlineData("""{"clusters":[{"endpoints":[]}]}""", "registry.json: clusters[0]: \"name\" is missing or empty.")]
     [InlineData("""{"clusters":[{"name":"c","endpoints":[{"address":"10.0.0.1","port":0}]}]}""", "registry.json: cluster \"c\": endpoints[0]: \"port\" must be a number from 1 to 65535.")]

@@ -91,6 +91,7 @@ public sealed class PeerTlsTests : IDisposable
             Assert.Equal("reviews", await client.GetIdAsync(Uri));
         }
 
+        await impostorConnections.WhenAtLeast(1).WaitAsync(Bound);
         Assert.Equal(1, impostorConnections.Value);
         Assert.Equal(0, impostor.Count);
         Assert.Equal(4, reviews.Count);
@@ -124,6 +125,7 @@ public sealed class PeerTlsTests : IDisposable
 
         Assert.Equal(HttpRequestError.SecureConnectionError, error.HttpRequestError);
         Assert.Contains($"mTLS to peer 127.0.0.1:{pod.Port} (SNI '{Sni}') refused: {expected}", error.Message, StringComparison.Ordinal);
+        await connections.WhenAtLeast(1).WaitAsync(Bound);
         Assert.Equal(1, connections.Value);
         Assert.Equal(0, pod.Count);
     }
@@ -161,6 +163,7 @@ public sealed class PeerTlsTests : IDisposable
         Assert.Equal(rotated.Thumbprint, await ClientCertificateOfNewConnectionAsync(client));
 
         Assert.NotEqual(first.Thumbprint, rotated.Thumbprint);
+        await connections.WhenAtLeast(3).WaitAsync(Bound);
         Assert.Equal(3, connections.Value);
         Assert.Equal(2, _log.Entries.Count(e => e.EventId.Id == 4200));
     }
@@ -199,6 +202,7 @@ public sealed class PeerTlsTests : IDisposable
         Assert.Equal(HttpRequestError.SecureConnectionError, error.HttpRequestError);
         Assert.Contains($"not attempted: the workload certificate chain '{_certificates.ChainFile}' and private key '{_certificates.KeyFile}' do not load", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, pod.Count);
+        await connections.WhenAtLeast(1).WaitAsync(Bound);
         Assert.Equal(1, connections.Value);
         AssertNoKeyMaterial(keyText, _log.Entries.Select(e => e.Message).Concat(Messages(error)));
     }

@@ -70,13 +70,42 @@ internal static class TlsPod
         await context.Response.WriteAsync(pod.Id, context.RequestAborted);
     }
 
-    /// <summary>A thread-safe count.</summary>
+    /// <summary>A thread-safe count that can be awaited (the server counts a connection on its own thread, maybe after the client's call ended).</summary>
     internal sealed class Counter
     {
+        private readonly Lock _gate = new();
+        private readonly List<(int Target, TaskCompletionSource Reached)> _waiters = [];
         private int _value;
 
         public int Value => Volatile.Read(ref _value);
 
-        public void Increment() => Interlocked.Increment(ref _value);
+        public void Increment()
+        {
+            var value = Interlocked.Increment(ref _value);
+            lock (_gate)
+            {
+                foreach (var waiter in _waiters.Where(w => value >= w.Target).ToList())
+                {
+                    _waiters.Remove(waiter);
+                    waiter.Reached.TrySetResult();
+                }
+            }
+        }
+
+        /// <summary>Completes once the count has reached <paramref name="target"/>.</summary>
+        public Task WhenAtLeast(int target)
+        {
+            lock (_gate)
+            {
+                if (Value >= target)
+                {
+                    return Task.CompletedTask;
+                }
+
+                var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiters.Add((target, reached));
+                return reached.Task;
+            }
+        }
     }
 }

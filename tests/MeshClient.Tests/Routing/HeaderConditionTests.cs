@@ -112,6 +112,55 @@ public sealed class HeaderConditionTests
     }
 
     [Theory]
+    [InlineData("0", true, 0L)]
+    [InlineData("-0", true, 0L)]
+    [InlineData("42", true, 42L)]
+    [InlineData("-42", true, -42L)]
+    [InlineData("00012", true, 12L)]
+    [InlineData("123456789012345678", true, 123456789012345678L)]
+    [InlineData("-999999999999999999", true, -999999999999999999L)]
+    [InlineData("1234567890123456789", false, 0L)]
+    [InlineData("1.5", false, 0L)]
+    [InlineData("1.", false, 0L)]
+    [InlineData("-", false, 0L)]
+    [InlineData("", false, 0L)]
+    [InlineData("+5", false, 0L)]
+    [InlineData(" 5", false, 0L)]
+    [InlineData("5a", false, 0L)]
+    [InlineData("--5", false, 0L)]
+    public void Whole_numbers_are_read_as_longs_and_anything_else_is_left_to_decimal_reading(string text, bool whole, long expected)
+    {
+        Assert.Equal(whole, HeaderCondition.TryParseInteger(text, out var actual));
+        Assert.Equal(expected, actual);
+    }
+
+    public static TheoryData<string> Bounds => ["{greater: 18}", "{less: 18}", "{noLess: 18}", "{noGreater: 18}", "{greater: -3, less: 7}", "{noLess: -3, noGreater: 7}", "{greater: 18.5}", "{less: 1e2}", "{noLess: 999999999999999999}", "{noGreater: 1000000000000000000}", "{greater: 0.0}", "{less: -0.5, noLess: -2}"];
+
+    [Theory]
+    [MemberData(nameof(Bounds))]
+    public void Whole_and_decimal_comparisons_agree_on_every_value(string condition)
+    {
+        string[] values = ["-1000000000000000000", "-999999999999999999", "-5", "-3", "-2", "-1", "-0.5", "0", "-0", "6", "7", "7.0", "17", "18", "18.0", "18.5", "19", "99", "100", "101", "999999999999999999", "1000000000000000000", "1e3", " 18 "];
+        var bounds = RouterRules.Parse($$$"""
+            routeRule:
+              reviews:
+                - match: {headers: {X-Test: {{{condition}}}}}
+                  route: [{tags: {version: v1}, weight: 100}]
+            """);
+        Assert.True(bounds.TryGetRules("reviews", out var list));
+        var header = list[0].Match!.Headers[0];
+        foreach (var value in values)
+        {
+            Assert.True(decimal.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number), value);
+            var expected = (header.Greater is not { } g || number > g)
+                && (header.Less is not { } l || number < l)
+                && (header.NoLess is not { } nl || number >= nl)
+                && (header.NoGreater is not { } ng || number <= ng);
+            Assert.True(expected == header.Matches(value), $"{condition} on {value}: expected {expected}");
+        }
+    }
+
+    [Theory]
     [InlineData("{exact: jason}")]
     [InlineData("{noEqu: jason}")]
     [InlineData("{greater: 0}")]

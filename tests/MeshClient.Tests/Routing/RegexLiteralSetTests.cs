@@ -55,6 +55,26 @@ public sealed class RegexLiteralSetTests
         Assert.Equal(regex.IsMatch(value), set.Matches(value));
     }
 
+    [Theory]
+    [InlineData(2, false)]
+    [InlineData(RegexLiteralSet.MaxScanned, false)]
+    [InlineData(RegexLiteralSet.MaxScanned, true)]
+    [InlineData(RegexLiteralSet.MaxScanned + 1, false)]
+    [InlineData(RegexLiteralSet.MaxScanned + 1, true)]
+    [InlineData(40, true)]
+    public void Scanned_and_hashed_sets_answer_as_the_regex_does(int count, bool ignoreCase)
+    {
+        var literals = Enumerable.Range(0, count).Select(i => "user" + i).ToArray();
+        var regex = new Regex("^(" + string.Join('|', literals) + ")$", ParserOptions | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None));
+        var set = RegexLiteralSet.TryCreate(regex)!;
+
+        string[] values = ["user0", "USER0", "user" + (count - 1), "User" + (count - 1), "user" + count, "user", "user0\n", "USER1\n", "xuser0", string.Empty, "user00"];
+        foreach (var value in values)
+        {
+            Assert.True(regex.IsMatch(value) == set.Matches(value), $"{value} against {count} literals, ignore case {ignoreCase}");
+        }
+    }
+
     [Fact]
     public void A_rule_with_such_a_regex_routes_as_before()
     {
