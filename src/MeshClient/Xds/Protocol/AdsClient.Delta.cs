@@ -37,74 +37,17 @@ internal sealed partial class AdsClient
         var receive = ReceiveDeltaAsync(call, stream.Events.Writer, streamCts.Token);
         try
         {
-            await SendInitialDeltaRequestsAsync(stream, streamCts.Token);
-            while (true)
-            {
-                var next = await stream.Events.Reader.ReadAsync(streamCts.Token);
-                if (next.Ended)
-                {
-                    if (cancellationToken.IsCancellationRequested)
-                    {
-                        return new StreamOutcome(stream.ReceivedData, null);
-                    }
-
-                    return next.Error is null ? Closed(stream) : Failed(stream.ReceivedData, next.Error);
-                }
-
-                if (next.DeltaResponse is { } response)
-                {
-                    await HandleDeltaResponseAsync(stream, response, streamCts.Token);
-                }
-                else if (next.MissingResourceName is { } name)
-                {
-                    HandleTimerFired(stream, name, next.TimerId);
-                }
-                else if (next.DemandChanged)
-                {
-                    await HandleDemandChangedAsync(stream, streamCts.Token);
-                }
-            }
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            return new StreamOutcome(stream.ReceivedData, null);
-        }
-        catch (AdsWriteFailedException ex)
-        {
-            Log.WriteFailed(_logger, Describe(ex.InnerException!));
-            var end = await WaitForStreamEndAsync(stream, cancellationToken);
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return new StreamOutcome(stream.ReceivedData, null);
-            }
-
-            return end switch
-            {
-                { Error: { } error } => Failed(stream.ReceivedData, error),
-                { } => Closed(stream),
-                null => Failed(stream.ReceivedData, ex.InnerException!),
-            };
-        }
-        catch (Exception ex)
-        {
-            return Failed(stream.ReceivedData, ex);
+            return await RunEventsAsync(
+                stream,
+                call,
+                receive,
+                streamCts,
+                SendInitialDeltaRequestsAsync,
+                (current, next, token) => next.DeltaResponse is { } response ? HandleDeltaResponseAsync(current, response, token) : Task.CompletedTask,
+                cancellationToken);
         }
         finally
         {
-            Volatile.Write(ref _streamEvents, null);
-            stream.StopAllTimers();
-            stream.Events.Writer.TryComplete();
-            await streamCts.CancelAsync();
-            try
-            {
-                await call.DisposeAsync();
-            }
-            catch (Exception ex)
-            {
-                Log.CallDisposeFailed(_logger, ex);
-            }
-
-            await receive;
             _deltaCall = null;
         }
     }

@@ -29,9 +29,33 @@ internal sealed partial class AdsClient
         var stream = new AdsStreamContext(call);
         Volatile.Write(ref _streamEvents, stream.Events.Writer);
         var receive = ReceiveAsync(call, stream.Events.Writer, streamCts.Token);
+        return await RunEventsAsync(
+            stream,
+            call,
+            receive,
+            streamCts,
+            SendInitialRequestsAsync,
+            (current, next, token) => next.Response is { } response ? HandleResponseAsync(current, response, token) : Task.CompletedTask,
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// What state-of-the-world and delta streams share once their call is open: the initial requests, then the
+    /// stream's events in order (responses, does-not-exist timers, on-demand changes) until it ends; its end, a failed
+    /// write or an error becomes the outcome; then the timers stop, the call is disposed and its receive loop awaited.
+    /// </summary>
+    private async Task<StreamOutcome> RunEventsAsync(
+        AdsStreamContext stream,
+        IAsyncDisposable call,
+        Task receive,
+        CancellationTokenSource streamCts,
+        Func<AdsStreamContext, CancellationToken, Task> sendInitialRequests,
+        Func<AdsStreamContext, AdsStreamEvent, CancellationToken, Task> handleResponse,
+        CancellationToken cancellationToken)
+    {
         try
         {
-            await SendInitialRequestsAsync(stream, streamCts.Token);
+            await sendInitialRequests(stream, streamCts.Token);
             while (true)
             {
                 var next = await stream.Events.Reader.ReadAsync(streamCts.Token);
@@ -50,17 +74,17 @@ internal sealed partial class AdsClient
                     return Failed(stream.ReceivedData, next.Error);
                 }
 
-                if (next.Response is { } response)
-                {
-                    await HandleResponseAsync(stream, response, streamCts.Token);
-                }
-                else if (next.MissingResourceName is { } name)
+                if (next.MissingResourceName is { } name)
                 {
                     HandleTimerFired(stream, name, next.TimerId);
                 }
                 else if (next.DemandChanged)
                 {
                     await HandleDemandChangedAsync(stream, streamCts.Token);
+                }
+                else
+                {
+                    await handleResponse(stream, next, streamCts.Token);
                 }
             }
         }
