@@ -126,12 +126,16 @@ internal sealed partial class MeshRoutingHandler : DelegatingHandler
             return SendUnknownHost(request, uri, cancellationToken);
         }
 
-        if (mayWaitForEndpoints
-            && decision.Service is { } service
-            && _router.Registry.WhenServiceEndpointsKnown(service) is { IsCompleted: false } arriving)
+        if (mayWaitForEndpoints && decision.Service is { } service)
         {
-            // On-demand EDS: the first call to a service waits (bounded) for its endpoints to arrive.
-            return RouteWhenEndpointsArriveAsync(request, uri, arriving, cancellationToken);
+            // On-demand EDS: the first call to a service waits (bounded) for its endpoints to arrive. Endpoints may
+            // also have arrived between the decision and this check (the wait is then over already): the registry
+            // has moved on from the decision's snapshot, so the call is routed again too.
+            var arriving = _router.Registry.WhenServiceEndpointsKnown(service);
+            if (!arriving.IsCompleted || _router.Registry.Current.Version != decision.RegistryVersion)
+            {
+                return RouteWhenEndpointsArriveAsync(request, uri, arriving, cancellationToken);
+            }
         }
 
         LogNoEndpoint(_logger, uri.Authority, decision.Failure);
