@@ -8,4 +8,12 @@ if (args is ["--alloc-by-type", .. var rest])
     return;
 }
 
+if (args is ["--sequential-rounds", .. var roundArgs])
+{
+    await SequentialCostRounds.RunAsync(
+        roundArgs is [var rounds, ..] ? int.Parse(rounds, CultureInfo.InvariantCulture) : 300,
+        roundArgs is [_, var calls] ? int.Parse(calls, CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
