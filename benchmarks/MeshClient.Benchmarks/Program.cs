@@ -8,11 +8,12 @@ if (args is ["--alloc-by-type", .. var rest])
     return;
 }
 
-if (args is ["--sequential-rounds", .. var roundArgs])
+if (args is ["--cost-rounds", .. var roundArgs])
 {
-    await SequentialCostRounds.RunAsync(
+    await HttpCostRounds.RunAsync(
         roundArgs is [var rounds, ..] ? int.Parse(rounds, CultureInfo.InvariantCulture) : 300,
-        roundArgs is [_, var calls] ? int.Parse(calls, CultureInfo.InvariantCulture) : 50);
+        roundArgs is [_, var calls, ..] ? int.Parse(calls, CultureInfo.InvariantCulture) : 50,
+        roundArgs is [_, _, var inFlight] ? int.Parse(inFlight, CultureInfo.InvariantCulture) : 1);
     return;
 }
 

@@ -10,7 +10,7 @@ namespace MeshClient.Benchmarks.Http;
 /// The clients of the sequential-cost ablation over one loopback Kestrel backend of three ports: direct (round robin
 /// over the three endpoint URIs) and MeshClient handlers over the same primary <see cref="SocketsHttpHandler"/>
 /// settings with one feature turned off at a time through the public options, so each part of a call's cost can be
-/// told apart. Used by <see cref="HttpSequentialCostBenchmarks"/> and by <see cref="SequentialCostRounds"/>.
+/// told apart. Used by <see cref="HttpSequentialCostBenchmarks"/> and by <see cref="HttpCostRounds"/>.
 /// </summary>
 internal sealed class SequentialCostVariants : IAsyncDisposable
 {

@@ -6,25 +6,25 @@ namespace MeshClient.Benchmarks.Http;
 
 /// <summary>
 /// A diagnostic beside <see cref="HttpSequentialCostBenchmarks"/> for a loaded machine, where BenchmarkDotNet's
-/// iterations of one method after the other see different loads (<c>--sequential-rounds [rounds] [calls]</c>): the
-/// variants of <see cref="SequentialCostVariants"/> run in short batches, interleaved in a shuffled order each round,
-/// and each variant's time is read as the median of its same-round ratios to direct. It also counts what a wait or a
-/// thread hop would leave behind, per call: thread-pool work items, and voluntary context switches (threads going to
-/// sleep; Linux <c>/proc</c>) with a caller that blocks on each call as BenchmarkDotNet's does. Not a speed claim: the
-/// benchmark is.
+/// iterations of one method after the other see different loads (<c>--cost-rounds [rounds] [calls] [in flight]</c>):
+/// the variants of <see cref="SequentialCostVariants"/> run in short batches (of single calls, or of groups of calls in
+/// flight together), interleaved in a shuffled order each round, and each variant's time is read as the median of its
+/// same-round ratios to direct. It also counts what a wait or a thread hop would leave behind, per call: thread-pool
+/// work items, and voluntary context switches (threads going to sleep; Linux <c>/proc</c>) with a caller that blocks
+/// on each batch as BenchmarkDotNet's does. Not a speed claim: the benchmarks are.
 /// </summary>
-internal static class SequentialCostRounds
+internal static class HttpCostRounds
 {
-    public static async Task RunAsync(int rounds, int calls)
+    public static async Task RunAsync(int rounds, int calls, int inFlight)
     {
         foreach (var protocol in new[] { HttpProtocols.Http1, HttpProtocols.Http2 })
         {
             await using var variants = await SequentialCostVariants.StartAsync(protocol);
             var names = SequentialCostVariants.Names;
-            Console.WriteLine($"{protocol}: per call, 5,000 calls each");
+            Console.WriteLine($"{protocol}, {inFlight} in flight: per call, 5,000 calls each");
             for (var variant = 0; variant < names.Length; variant++)
             {
-                await CountAsync(variants, variant, protocol);
+                await CountAsync(variants, variant, protocol, inFlight);
             }
 
             var ratios = names.Select(_ => new List<double>()).ToArray();
@@ -36,11 +36,11 @@ internal static class SequentialCostRounds
                 random.Shuffle(order);
                 foreach (var variant in order)
                 {
-                    await variants.SendAsync(variant);
+                    await SendAsync(variants, variant, inFlight);
                     var watch = Stopwatch.StartNew();
                     for (var i = 0; i < calls; i++)
                     {
-                        await variants.SendAsync(variant);
+                        await SendAsync(variants, variant, inFlight);
                     }
 
                     times[variant] = watch.Elapsed.TotalMicroseconds / calls;
@@ -52,7 +52,7 @@ internal static class SequentialCostRounds
                 }
             }
 
-            Console.WriteLine($"{protocol}: {rounds} rounds of {calls} calls per variant, median of same-round ratios to direct (quartiles)");
+            Console.WriteLine($"{protocol}, {inFlight} in flight: {rounds} rounds of {calls} batches per variant, median of same-round ratios to direct (quartiles)");
             for (var variant = 0; variant < names.Length; variant++)
             {
                 var sorted = ratios[variant].Order().ToList();
@@ -63,33 +63,52 @@ internal static class SequentialCostRounds
         }
     }
 
-    private static async Task CountAsync(SequentialCostVariants variants, int variant, HttpProtocols protocol)
+    /// <summary>One call, or <paramref name="inFlight"/> calls started together and awaited together.</summary>
+    private static async Task SendAsync(SequentialCostVariants variants, int variant, int inFlight)
     {
-        const int Calls = 5_000;
-        for (var i = 0; i < 200; i++)
+        if (inFlight == 1)
         {
             await variants.SendAsync(variant);
+            return;
+        }
+
+        var calls = new Task<int>[inFlight];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            calls[i] = variants.SendAsync(variant);
+        }
+
+        await Task.WhenAll(calls);
+    }
+
+    private static async Task CountAsync(SequentialCostVariants variants, int variant, HttpProtocols protocol, int inFlight)
+    {
+        const int Calls = 5_000;
+        var batches = Calls / inFlight;
+        for (var i = 0; i < 200; i++)
+        {
+            await SendAsync(variants, variant, inFlight);
         }
 
         var workItems = ThreadPool.CompletedWorkItemCount;
         var bytes = GC.GetTotalAllocatedBytes(precise: true);
-        for (var i = 0; i < Calls; i++)
+        for (var i = 0; i < batches; i++)
         {
-            await variants.SendAsync(variant);
+            await SendAsync(variants, variant, inFlight);
         }
 
         workItems = ThreadPool.CompletedWorkItemCount - workItems;
         bytes = GC.GetTotalAllocatedBytes(precise: true) - bytes;
         var sleeps = VoluntaryContextSwitches();
-        for (var i = 0; i < Calls; i++)
+        for (var i = 0; i < batches; i++)
         {
-            variants.SendAsync(variant).GetAwaiter().GetResult();
+            SendAsync(variants, variant, inFlight).GetAwaiter().GetResult();
         }
 
         sleeps = VoluntaryContextSwitches() - sleeps;
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"  {protocol} {SequentialCostVariants.Names[variant],-36} work items {workItems / (double)Calls:F2}, voluntary switches (blocking caller) {sleeps / (double)Calls:F2}, {bytes / Calls} B (both sides)"));
+            $"  {protocol} {SequentialCostVariants.Names[variant],-36} work items {workItems / (double)(batches * inFlight):F2}, voluntary switches (blocking caller) {sleeps / (double)(batches * inFlight):F2}, {bytes / (batches * inFlight)} B (both sides)"));
     }
 
     /// <summary>The voluntary context switches of all of this process's threads so far (0 where /proc is missing).</summary>
