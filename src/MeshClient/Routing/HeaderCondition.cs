@@ -105,19 +105,20 @@ internal sealed class HeaderCondition
             return _literals.Matches(value);
         }
 
-        if (Regex is not null)
-        {
-            try
-            {
-                return Regex.IsMatch(value);
-            }
-            catch (RegexMatchTimeoutException)
-            {
-                return false;
-            }
-        }
+        return Regex is null || MatchesRegex(Regex, value);
+    }
 
-        return true;
+    /// <summary>Runs the regex; a match that times out counts as no match. Apart, so <see cref="Matches"/> has no exception handler (which would keep its value in memory).</summary>
+    private static bool MatchesRegex(Regex regex, ReadOnlySpan<char> value)
+    {
+        try
+        {
+            return regex.IsMatch(value);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     private bool MatchesBounds(ReadOnlySpan<char> value)
