@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
@@ -113,7 +114,7 @@ public sealed class MeshRouter
     {
         if (request.Service is null)
         {
-            throw new ArgumentException("The request names no service.", nameof(request));
+            ThrowNoService(nameof(request));
         }
 
         var state = CurrentState();
@@ -224,6 +225,9 @@ public sealed class MeshRouter
 
         return new RouteDecision(request.Service, routes, rule, destination, candidate, state.Snapshot.Version);
     }
+
+    [DoesNotReturn]
+    private static void ThrowNoService(string parameter) => throw new ArgumentException("The request names no service.", parameter);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private RouterState CurrentState()
