@@ -85,12 +85,12 @@ internal sealed class HeaderCondition
 
     public bool Matches(ReadOnlySpan<char> value)
     {
-        if (Exact is not null && !value.Equals(Exact, _comparison))
+        if (Exact is not null && !EqualsText(value, Exact))
         {
             return false;
         }
 
-        if (NoEqu is not null && value.Equals(NoEqu, _comparison))
+        if (NoEqu is not null && EqualsText(value, NoEqu))
         {
             return false;
         }
@@ -120,6 +120,10 @@ internal sealed class HeaderCondition
             return false;
         }
     }
+
+    /// <summary>Compares as the condition says: ordinal (an inlined comparison) unless case-insensitive.</summary>
+    private bool EqualsText(ReadOnlySpan<char> value, string text) =>
+        _comparison == StringComparison.Ordinal ? value.SequenceEqual(text) : value.Equals(text, StringComparison.OrdinalIgnoreCase);
 
     private bool MatchesBounds(ReadOnlySpan<char> value)
     {
