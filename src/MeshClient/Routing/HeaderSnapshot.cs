@@ -40,17 +40,17 @@ internal ref struct HeaderSnapshot
         return snapshot;
     }
 
-    /// <summary>The value read for the name at <paramref name="slot"/>.</summary>
+    /// <summary>Whether the request has the header at <paramref name="slot"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly bool TryGet(int slot, out ReadOnlySpan<char> value)
+    public readonly bool Has(int slot) => (_found & (1 << slot)) != 0;
+
+    /// <summary>The value read for the name at <paramref name="slot"/> (empty when <see cref="Has"/> is false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ReadOnlySpan<char> Value(int slot) => slot switch
     {
-        value = slot switch
-        {
-            0 => _value0,
-            1 => _value1,
-            2 => _value2,
-            _ => _value3,
-        };
-        return (_found & (1 << slot)) != 0;
-    }
+        0 => _value0,
+        1 => _value1,
+        2 => _value2,
+        _ => _value3,
+    };
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using MeshClient.LoadBalancing;
 using MeshClient.Registry;
 
@@ -112,7 +114,7 @@ public sealed class MeshRouter
     {
         if (request.Service is null)
         {
-            throw new ArgumentException("The request names no service.", nameof(request));
+            ThrowNoService(nameof(request));
         }
 
         var state = CurrentState();
@@ -124,52 +126,26 @@ public sealed class MeshRouter
 
         // On-demand EDS: the first use of a service subscribes to its endpoints (nothing happens without it).
         _registry.NoteServiceUsed(service);
-        var destination = routes.Unmatched!;
-        RouteRule? rule = null;
-        EndpointCandidate? picked = null;
-        var counted = false;
-        uint occurrence = 0;
-        var rules = routes.Rules;
-        if (rules.Length > 0)
+        var plan = routes.FirstMatch(request, headers);
+        if (plan is null)
         {
-            var snapshot = routes.HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, routes.HeaderNames);
-            for (var i = 0; i < rules.Length; i++)
-            {
-                var plan = rules[i];
-                if (plan.Match is not { } match || match.Matches(request, headers, snapshot, plan.HeaderSlots))
-                {
-                    destination = plan.Next(out picked, out occurrence, out counted);
-                    rule = plan.Rule;
-                    break;
-                }
-            }
+            return Pick(request, headers, filter, state, routes, service, rule: null, routes.Unmatched!, occurrence: 0, counted: false);
         }
 
-        var pool = destination.Pool;
-        if (!pool.HasEndpoints)
+        if (plan.Fused is { } fused)
         {
-            return new RouteDecision(request.Service, routes, rule, destination, null, pool.FailureWhenEmpty, state.Snapshot.Version);
-        }
-
-        if (picked is null || filter.Excludes(service, picked.Endpoint))
-        {
-            var sessionKey = pool.Strategy == LoadBalancingStrategy.SessionStickiness
-                ? SessionKeyReader.Read(headers, _context.SessionHeaderName, _context.SessionCookieName)
-                : default;
-            EndpointCandidate candidate;
-            if (counted)
+            // The weighted pick and the endpoint pick in one step; the entry has no endpoint only when its tag set has none.
+            ref readonly var entry = ref fused.Next();
+            if (entry.Candidate is { } candidate && !filter.Excludes(service, candidate.Endpoint))
             {
-                pool.TryPickAt(occurrence, service, sessionKey, filter, out candidate);
-            }
-            else
-            {
-                pool.TryPick(service, sessionKey, filter, out candidate);
+                return new RouteDecision(request.Service, routes, plan.Rule, entry.Destination, candidate, state.Snapshot.Version);
             }
 
-            picked = candidate;
+            return Pick(request, headers, filter, state, routes, service, plan.Rule, entry.Destination, occurrence: 0, counted: false);
         }
 
-        return new RouteDecision(request.Service, routes, rule, destination, picked, RouteFailure.None, state.Snapshot.Version);
+        var destination = plan.Next(out var occurrence, out var counted);
+        return Pick(request, headers, filter, state, routes, service, plan.Rule, destination, occurrence, counted);
     }
 
     /// <summary>
@@ -195,10 +171,10 @@ public sealed class MeshRouter
             && !ReferenceEquals(all.Pool, pool)
             && all.Pool.TryPick(service, default, filter, out var other))
         {
-            return new RouteDecision(previous.RequestedService, routes, previous.Rule, all, other, RouteFailure.None, previous.RegistryVersion);
+            return new RouteDecision(previous.RequestedService, routes, previous.Rule, all, other, previous.RegistryVersion);
         }
 
-        return new RouteDecision(previous.RequestedService, routes, previous.Rule, previous.Destination!, candidate, RouteFailure.None, previous.RegistryVersion);
+        return new RouteDecision(previous.RequestedService, routes, previous.Rule, previous.Destination!, candidate, previous.RegistryVersion);
     }
 
     /// <summary>
@@ -210,6 +186,50 @@ public sealed class MeshRouter
     internal EndpointCall BeginCall(in RouteDecision decision) =>
         decision.Candidate is { } candidate ? new EndpointCall(candidate.Statistics, _context.Settings.Time) : default;
 
+    /// <summary>
+    /// Picks the endpoint of <paramref name="destination"/> by its pool's strategy (from the rule's count when
+    /// <paramref name="counted"/>), skipping what the filter excludes; a failure when the tag set has no endpoint.
+    /// </summary>
+    private RouteDecision Pick<THeaders, TFilter>(
+        in RouteRequest request,
+        in THeaders headers,
+        TFilter filter,
+        RouterState state,
+        ServiceRoutes routes,
+        MeshService service,
+        RouteRule? rule,
+        RuleDestination destination,
+        uint occurrence,
+        bool counted)
+        where THeaders : IRouteHeaders, allows ref struct
+        where TFilter : IEndpointFilter
+    {
+        var pool = destination.Pool;
+        if (!pool.HasEndpoints)
+        {
+            return new RouteDecision(request.Service, routes, rule, destination, pool.FailureWhenEmpty, state.Snapshot.Version);
+        }
+
+        var sessionKey = pool.Strategy == LoadBalancingStrategy.SessionStickiness
+            ? SessionKeyReader.Read(headers, _context.SessionHeaderName, _context.SessionCookieName)
+            : default;
+        EndpointCandidate candidate;
+        if (counted)
+        {
+            pool.TryPickAt(occurrence, service, sessionKey, filter, out candidate);
+        }
+        else
+        {
+            pool.TryPick(service, sessionKey, filter, out candidate);
+        }
+
+        return new RouteDecision(request.Service, routes, rule, destination, candidate, state.Snapshot.Version);
+    }
+
+    [DoesNotReturn]
+    private static void ThrowNoService(string parameter) => throw new ArgumentException("The request names no service.", parameter);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private RouterState CurrentState()
     {
         var state = Volatile.Read(ref _state);
@@ -217,6 +237,7 @@ public sealed class MeshRouter
         return ReferenceEquals(state.Snapshot, snapshot) ? state : Refresh();
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private RouterState Refresh()
     {
         lock (_updateLock)

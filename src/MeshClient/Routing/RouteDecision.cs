@@ -17,33 +17,38 @@ public readonly struct RouteDecision
     private readonly RouteRule? _rule;
     private readonly RuleDestination? _destination;
 
+    /// <summary>The strategy of a decision without a destination (the router's default); with one, its pool's.</summary>
+    private readonly LoadBalancingStrategy _strategyWithoutDestination;
+
     /// <summary>A decision that found no service port (<see cref="ServiceRoutes.Failure"/> says why).</summary>
     internal RouteDecision(string requestedService, ServiceRoutes routes, LoadBalancingStrategy strategy, long registryVersion)
     {
         RequestedService = requestedService;
         Routes = routes;
         Failure = routes.Failure;
-        Strategy = strategy;
+        _strategyWithoutDestination = strategy;
         RegistryVersion = registryVersion;
     }
 
-    /// <summary>A decision over a destination of the service: <paramref name="candidate"/>, or <paramref name="failure"/> when it is <see langword="null"/>.</summary>
-    internal RouteDecision(
-        string requestedService,
-        ServiceRoutes routes,
-        RouteRule? rule,
-        RuleDestination destination,
-        EndpointCandidate? candidate,
-        RouteFailure failure,
-        long registryVersion)
+    /// <summary>A decision whose destination has no endpoint: <paramref name="failure"/> says why.</summary>
+    internal RouteDecision(string requestedService, ServiceRoutes routes, RouteRule? rule, RuleDestination destination, RouteFailure failure, long registryVersion)
+    {
+        RequestedService = requestedService;
+        Routes = routes;
+        _rule = rule;
+        _destination = destination;
+        Failure = failure;
+        RegistryVersion = registryVersion;
+    }
+
+    /// <summary>A decision for <paramref name="candidate"/> of a destination of the service.</summary>
+    internal RouteDecision(string requestedService, ServiceRoutes routes, RouteRule? rule, RuleDestination destination, EndpointCandidate candidate, long registryVersion)
     {
         RequestedService = requestedService;
         Routes = routes;
         _rule = rule;
         _destination = destination;
         Candidate = candidate;
-        Failure = failure;
-        Strategy = destination.Pool.Strategy;
         RegistryVersion = registryVersion;
     }
 
@@ -87,7 +92,7 @@ public readonly struct RouteDecision
     public string? Subset => _destination?.Pool.Subset;
 
     /// <summary>The load-balancing strategy that picked the endpoint.</summary>
-    public LoadBalancingStrategy Strategy { get; }
+    public LoadBalancingStrategy Strategy => _destination is { } destination ? destination.Pool.Strategy : _strategyWithoutDestination;
 
     /// <summary>The version of the registry snapshot the decision was made on.</summary>
     public long RegistryVersion { get; }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using MeshClient.Registry;
 
 namespace MeshClient.Routing;
@@ -36,16 +37,21 @@ internal sealed class RouterState
     /// <summary>The number of names looked up in this state.</summary>
     public int Count => _services.Count;
 
+    /// <summary>The routes of a service port: the last ones looked up when the caller names them with the same string instance, otherwise looked up.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ServiceRoutes GetRoutes(string service, int? port)
     {
         // Callers usually name their target with the same string instance: skip hashing it on every call.
         var last = Volatile.Read(ref _last);
-        var portKey = port ?? 0;
-        if (last is not null && ReferenceEquals(last.Key.Name, service) && last.Key.Port == portKey)
-        {
-            return last;
-        }
+        var portKey = port.GetValueOrDefault();
+        return last is not null && ReferenceEquals(last.Key.Name, service) && last.Key.Port == portKey
+            ? last
+            : LookUp(service, portKey);
+    }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ServiceRoutes LookUp(string service, int portKey)
+    {
         var key = new ServiceKey(service, portKey);
         if (!_services.TryGetValue(key, out var routes))
         {

@@ -77,23 +77,18 @@ internal sealed class RulePlan
     public IReadOnlyList<RuleDestination> Destinations => _destinations;
 
     /// <summary>
-    /// The next destination. With the fused table, also its endpoint (<paramref name="candidate"/>; <see langword="null"/>
-    /// when the destination has none); otherwise (smooth round robin) how many calls this rule sent to the destination
-    /// before, so its round robin can follow from this one count (<see cref="EndpointPool.TryPickAt"/>), or (random
-    /// selection) <paramref name="counted"/> <see langword="false"/>.
+    /// The table in which the weighted pick and the endpoint pick are one lookup (<see cref="FusedRotation"/>);
+    /// <see langword="null"/> when a destination is not a single round robin, or with random selection.
     /// </summary>
-    public RuleDestination Next(out EndpointCandidate? candidate, out uint occurrence, out bool counted)
-    {
-        if (_fused is not null)
-        {
-            ref readonly var entry = ref _fused.Next();
-            candidate = entry.Candidate;
-            occurrence = 0;
-            counted = false;
-            return entry.Destination;
-        }
+    public FusedRotation? Fused => _fused;
 
-        candidate = null;
+    /// <summary>
+    /// The next destination, without the fused table: (smooth round robin) with how many calls this rule sent to the
+    /// destination before, so its round robin can follow from this one count (<see cref="EndpointPool.TryPickAt"/>), or
+    /// (random selection) <paramref name="counted"/> <see langword="false"/>.
+    /// </summary>
+    public RuleDestination Next(out uint occurrence, out bool counted)
+    {
         if (_sequence is not null)
         {
             counted = true;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MeshClient.Registry;
 
 namespace MeshClient.Routing;
@@ -10,6 +11,9 @@ namespace MeshClient.Routing;
 /// </summary>
 internal sealed class ServiceRoutes
 {
+    /// <summary>The first rule when it matches every call: then a decision tests no condition and reads no header.</summary>
+    private readonly RulePlan? _leading;
+
     public ServiceRoutes(ServiceKey key, MeshService service, RulePlan[] rules, EndpointPool allEndpoints, string? latestVersion, DestinationRule? destinationRule, RouterRules routerRules, DestinationRuleSet destinationRules)
     {
         Key = key;
@@ -24,6 +28,7 @@ internal sealed class ServiceRoutes
         }
 
         HeaderNames = [.. names];
+        _leading = rules is [{ Match: null } first, ..] ? first : null;
         AllEndpoints = allEndpoints;
         Unmatched = new RuleDestination(allEndpoints, Weight: 0, IsRemainder: false);
         LatestVersion = latestVersion;
@@ -76,4 +81,31 @@ internal sealed class ServiceRoutes
         && ReferenceEquals(RouterRules, rules)
         && ReferenceEquals(DestinationRules, destinationRules)
         && ClusterContent.Equal(built, service);
+
+    /// <summary>The first rule, in precedence order, that the call matches; <see langword="null"/> when none does.</summary>
+    /// <typeparam name="THeaders">The header reader.</typeparam>
+    /// <param name="request">The call.</param>
+    /// <param name="headers">Its headers, each that the rules test read at most once.</param>
+    /// <returns>The rule's plan, or <see langword="null"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public RulePlan? FirstMatch<THeaders>(in RouteRequest request, in THeaders headers)
+        where THeaders : IRouteHeaders, allows ref struct =>
+        _leading ?? (Rules.Length == 0 ? null : FirstMatchByConditions(request, headers));
+
+    private RulePlan? FirstMatchByConditions<THeaders>(in RouteRequest request, in THeaders headers)
+        where THeaders : IRouteHeaders, allows ref struct
+    {
+        var snapshot = HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, HeaderNames);
+        var rules = Rules;
+        for (var i = 0; i < rules.Length; i++)
+        {
+            var plan = rules[i];
+            if (plan.Match is not { } match || match.Matches(request, headers, snapshot, plan.HeaderSlots))
+            {
+                return plan;
+            }
+        }
+
+        return null;
+    }
 }

@@ -55,6 +55,8 @@ public sealed class HeaderReadOnceTests
         {
             var some = all.Where(p => p.Key != missing).Select(p => (p.Key, p.Value)).ToArray();
             Assert.Equal(1, router.Route(new RouteRequest("reviews"), MeshFixtures.Headers(some)).RuleIndex);
+            var wrong = all.Select(p => (p.Key, p.Key == missing ? "no" : p.Value)).ToArray();
+            Assert.Equal(1, router.Route(new RouteRequest("reviews"), MeshFixtures.Headers(wrong)).RuleIndex);
         }
     }
 
