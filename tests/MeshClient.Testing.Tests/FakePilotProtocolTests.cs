@@ -79,6 +79,38 @@ public sealed class FakePilotProtocolTests : FakePilotTestBase
     }
 
     [Fact]
+    public async Task Each_request_is_recorded_with_the_names_it_sent_in_its_order()
+    {
+        SetReviews();
+        ServeMarker();
+        var (call, cds) = await OpenWithCdsAsync();
+        await call.SendAsync(Requests.Ack(cds));
+        await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, ReviewsV1, ReviewsV2));
+        var eds = await call.ReadAsync();
+
+        // The same names (the subscription's list is recorded), the same set reordered, the same again, a NACK.
+        await call.SendAsync(Requests.Ack(eds, ReviewsV1, ReviewsV2));
+        await call.SendAsync(Requests.Ack(eds, ReviewsV2, ReviewsV1));
+        await call.SendAsync(Requests.Ack(eds, ReviewsV2, ReviewsV1));
+        await call.SendAsync(Requests.Nack(eds, string.Empty, "bad", ReviewsV1));
+        await AssertNextResponseIsTheMarkerAsync(call);
+        await Pilot.WaitForRequestAsync(r => r.IsNack, Timeout);
+
+        var edsRequests = Pilot.Requests.Where(r => r.TypeUrl == FakePilot.EndpointTypeUrlV3).ToList();
+        Assert.Equal(
+            [[ReviewsV1, ReviewsV2], [ReviewsV1, ReviewsV2], [ReviewsV2, ReviewsV1], [ReviewsV2, ReviewsV1], [ReviewsV1]],
+            edsRequests.Select(r => r.ResourceNames.ToArray()));
+        Assert.Equal([false, true, true, true, false], edsRequests.Select(r => r.IsAck));
+
+        // A reordered ACK is no change (not answered), but the subscription takes its order: a push follows it.
+        await Pilot.PushEndpointsAsync(ReviewsV1, ReviewsV2).WaitAsync(Timeout);
+        Assert.Equal([ReviewsV1, ReviewsV2], AssignmentNames(await call.ReadAsync()));
+        await Pilot.PushAsync().WaitAsync(Timeout);
+        Assert.Equal(FakePilot.ClusterTypeUrlV3, (await call.ReadAsync()).TypeUrl);
+        Assert.Equal([ReviewsV2, ReviewsV1], AssignmentNames(await call.ReadAsync()));
+    }
+
+    [Fact]
     public async Task A_cds_ack_is_not_answered()
     {
         SetReviews();

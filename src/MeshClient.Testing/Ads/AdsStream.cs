@@ -203,7 +203,7 @@ internal sealed partial class AdsStream : IDisposable
                     var problem = PilotNodeId.FindProblem(request.Node);
                     if (problem is not null)
                     {
-                        _pilot.RecordRequest(this, request, isAck: false, isStale: false);
+                        _pilot.RecordRequest(this, request, [.. request.ResourceNames], isAck: false, isStale: false);
                         LogStreamRejected(_logger, Id, problem);
                         return new ReadOutcome(StatusCode.InvalidArgument, problem);
                     }
@@ -228,7 +228,7 @@ internal sealed partial class AdsStream : IDisposable
     {
         var typeUrl = request.TypeUrl;
         var nonce = request.ResponseNonce;
-        var names = request.ResourceNames.ToImmutableArray();
+        ImmutableArray<string>? names = null;
         bool respond;
         bool isAck;
         bool isStale;
@@ -256,14 +256,15 @@ internal sealed partial class AdsStream : IDisposable
             {
                 // The first request for the type on this stream (also after a reconnect, whatever its nonce).
                 state.Subscribed = true;
-                state.Names = names;
+                state.Names = [.. request.ResourceNames];
+                names = state.Names;
                 respond = true;
             }
             else if (isStale)
             {
                 respond = false;
             }
-            else if (XdsTypeUrls.IsEndpoints(typeUrl) && names.IsEmpty)
+            else if (XdsTypeUrls.IsEndpoints(typeUrl) && request.ResourceNames.Count == 0)
             {
                 // An EDS request with no names unsubscribes the type.
                 state.Subscribed = false;
@@ -273,13 +274,23 @@ internal sealed partial class AdsStream : IDisposable
             else
             {
                 // An ACK: answered only when the subscribed names changed.
-                respond = !SameNames(state.Names, names);
-                state.Names = names;
+                var sameOrder = SameOrder(state.Names, request.ResourceNames);
+                respond = !sameOrder && !state.Names.ToHashSet(StringComparer.Ordinal).SetEquals(request.ResourceNames);
+                if (!sameOrder)
+                {
+                    state.Names = [.. request.ResourceNames];
+                }
+
+                names = state.Names;
             }
+
+            // A request that names what the stream subscribes to already (every state-of-the-world ACK: 10,000
+            // names at mesh scale) is recorded with the subscription's list, so the recording keeps no copy of them.
+            names ??= SameOrder(state.Names, request.ResourceNames) ? state.Names : [.. request.ResourceNames];
         }
 
-        var recorded = _pilot.RecordRequest(this, request, isAck, isStale);
-        LogRequestReceived(_logger, Id, recorded.ToString(), respond);
+        var recorded = _pilot.RecordRequest(this, request, names.Value, isAck, isStale);
+        LogRequestReceived(_logger, Id, recorded, respond);
         if (respond && _pilot.Store.Serves(typeUrl))
         {
             Enqueue(OutboundItem.Subscribed(typeUrl));
@@ -372,7 +383,7 @@ internal sealed partial class AdsStream : IDisposable
         response.Resources.AddRange(content.Resources);
         await _responses.WriteAsync(response.ToByteArray(), cancellationToken);
         var recorded = _pilot.RecordResponse(Id, item.TypeUrl, version, nonce, content.Names);
-        LogResponseSent(_logger, Id, recorded.ToString());
+        LogResponseSent(_logger, Id, recorded);
     }
 
     private ServedResources? BuildContent(OutboundItem item)
@@ -404,8 +415,24 @@ internal sealed partial class AdsStream : IDisposable
         return item.Kind == OutboundKind.PartialEndpoints && content is { Resources.Count: 0 } ? null : content;
     }
 
-    private static bool SameNames(ImmutableArray<string> a, ImmutableArray<string> b) =>
-        a.ToHashSet(StringComparer.Ordinal).SetEquals(b);
+    /// <summary>Whether the request names the subscribed names in the same order (an ACK's are the same list, compared without allocating).</summary>
+    private static bool SameOrder(ImmutableArray<string> subscribed, IReadOnlyList<string> requested)
+    {
+        if (subscribed.Length != requested.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < subscribed.Length; i++)
+        {
+            if (!string.Equals(subscribed[i], requested[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private sealed class TypeState
     {
