@@ -86,12 +86,17 @@ public sealed class FakePilotLifecycleTests
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Debug));
         await using var pilot = await FakePilot.StartAsync(new FakePilotOptions { LoggerFactory = loggerFactory });
         pilot.SetService("reviews.default.svc.cluster.local", 9080, [new FakeEndpoint("10.0.0.1", 9080)]);
+        pilot.SetRawResources("type.googleapis.com/test.Marker", []);
         await using var call = AdsTestCall.Start(pilot.Address);
 
         await call.SendAsync(Requests.First(FakePilot.EndpointTypeUrlV3, Requests.NodeId, "outbound|9080||reviews.default.svc.cluster.local"));
         var eds = await call.ReadAsync();
         await call.SendAsync(Requests.Ack(eds, "outbound|9080||reviews.default.svc.cluster.local"));
-        await pilot.WaitForRequestAsync(r => r.IsAck, Timeout);
+
+        // The stream reads, handles and logs requests in order, and writes and logs responses in order: once the answer
+        // to a later request arrives, the ACK and the EDS response have been logged.
+        await call.SendAsync(Requests.Subscribe("type.googleapis.com/test.Marker"));
+        Assert.Equal("type.googleapis.com/test.Marker", (await call.ReadAsync()).TypeUrl);
 
         // Formatted only when debug logging is on (a 10,000-name ACK is not turned into text otherwise), but then whole.
         Assert.Contains(provider.Messages, m => m.Contains("stream 1 received #2 stream 1", StringComparison.Ordinal)
