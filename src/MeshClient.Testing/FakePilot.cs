@@ -312,7 +312,7 @@ public sealed partial class FakePilot : IAsyncDisposable
 
     internal string NextNonce() => "nonce-" + Interlocked.Increment(ref _lastNonce).ToString(CultureInfo.InvariantCulture);
 
-    internal RecordedRequest RecordRequest(AdsStream stream, DiscoveryRequest request, bool isAck, bool isStale) =>
+    internal RecordedRequest RecordRequest(AdsStream stream, DiscoveryRequest request, IReadOnlyList<string> names, bool isAck, bool isStale) =>
         _requests.Add(sequence => new RecordedRequest(
             sequence,
             stream.Id,
@@ -322,7 +322,7 @@ public sealed partial class FakePilot : IAsyncDisposable
             request.TypeUrl,
             request.VersionInfo,
             request.ResponseNonce,
-            [.. request.ResourceNames],
+            names,
             request.ErrorDetail is { } error ? new RecordedErrorDetail(error.Code, error.Message) : null,
             isAck,
             isStale));

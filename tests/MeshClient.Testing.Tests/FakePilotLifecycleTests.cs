@@ -79,6 +79,32 @@ public sealed class FakePilotLifecycleTests
         Assert.Contains(provider.Messages, m => m.Contains("rejected stream 1", StringComparison.Ordinal) && m.Contains("not-a-node-id", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Requests_and_responses_are_logged_in_full_at_debug_level()
+    {
+        var provider = new CapturingLoggerProvider();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(provider).SetMinimumLevel(LogLevel.Debug));
+        await using var pilot = await FakePilot.StartAsync(new FakePilotOptions { LoggerFactory = loggerFactory });
+        pilot.SetService("reviews.default.svc.cluster.local", 9080, [new FakeEndpoint("10.0.0.1", 9080)]);
+        pilot.SetRawResources("type.googleapis.com/test.Marker", []);
+        await using var call = AdsTestCall.Start(pilot.Address);
+
+        await call.SendAsync(Requests.First(FakePilot.EndpointTypeUrlV3, Requests.NodeId, "outbound|9080||reviews.default.svc.cluster.local"));
+        var eds = await call.ReadAsync();
+        await call.SendAsync(Requests.Ack(eds, "outbound|9080||reviews.default.svc.cluster.local"));
+
+        // The stream reads, handles and logs requests in order, and writes and logs responses in order: once the answer
+        // to a later request arrives, the ACK and the EDS response have been logged.
+        await call.SendAsync(Requests.Subscribe("type.googleapis.com/test.Marker"));
+        Assert.Equal("type.googleapis.com/test.Marker", (await call.ReadAsync()).TypeUrl);
+
+        // Formatted only when debug logging is on (a 10,000-name ACK is not turned into text otherwise), but then whole.
+        Assert.Contains(provider.Messages, m => m.Contains("stream 1 received #2 stream 1", StringComparison.Ordinal)
+            && m.Contains("names=[outbound|9080||reviews.default.svc.cluster.local]", StringComparison.Ordinal) && m.Contains(" ACK", StringComparison.Ordinal));
+        Assert.Contains(provider.Messages, m => m.Contains("stream 1 sent #1 stream 1", StringComparison.Ordinal)
+            && m.Contains("nonce='" + eds.Nonce + "'", StringComparison.Ordinal));
+    }
+
     private static async Task ConnectAsync(Uri address)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

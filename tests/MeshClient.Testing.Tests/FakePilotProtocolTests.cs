@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using MeshClient.Testing.Tests.Grpc;
 using MeshClient.Xds.Protos.Core;
 using MeshClient.Xds.Protos.Discovery;
@@ -77,6 +78,67 @@ public sealed class FakePilotProtocolTests : FakePilotTestBase
         var answer = await call.ReadAsync();
         Assert.Equal([ReviewsV1], AssignmentNames(answer));
     }
+
+    [Fact]
+    public async Task Each_request_is_recorded_with_the_names_it_sent_in_its_order()
+    {
+        SetReviews();
+        ServeMarker();
+        var (call, cds) = await OpenWithCdsAsync();
+        await call.SendAsync(Requests.Ack(cds));
+        await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, ReviewsV1, ReviewsV2));
+        var eds = await call.ReadAsync();
+
+        // The same names (the subscription's list is recorded), the same set reordered, the same again, a NACK.
+        await call.SendAsync(Requests.Ack(eds, ReviewsV1, ReviewsV2));
+        await call.SendAsync(Requests.Ack(eds, ReviewsV2, ReviewsV1));
+        await call.SendAsync(Requests.Ack(eds, ReviewsV2, ReviewsV1));
+        await call.SendAsync(Requests.Nack(eds, string.Empty, "bad", ReviewsV1));
+        await AssertNextResponseIsTheMarkerAsync(call);
+        await Pilot.WaitForRequestAsync(r => r.IsNack, Timeout);
+
+        var edsRequests = Pilot.Requests.Where(r => r.TypeUrl == FakePilot.EndpointTypeUrlV3).ToList();
+        Assert.Equal(
+            [[ReviewsV1, ReviewsV2], [ReviewsV1, ReviewsV2], [ReviewsV2, ReviewsV1], [ReviewsV2, ReviewsV1], [ReviewsV1]],
+            edsRequests.Select(r => r.ResourceNames.ToArray()));
+        Assert.Equal([false, true, true, true, false], edsRequests.Select(r => r.IsAck));
+
+        // A reordered ACK is no change (not answered), but the subscription takes its order: a push follows it.
+        await Pilot.PushEndpointsAsync(ReviewsV1, ReviewsV2).WaitAsync(Timeout);
+        Assert.Equal([ReviewsV1, ReviewsV2], AssignmentNames(await call.ReadAsync()));
+        await Pilot.PushAsync().WaitAsync(Timeout);
+        Assert.Equal(FakePilot.ClusterTypeUrlV3, (await call.ReadAsync()).TypeUrl);
+        Assert.Equal([ReviewsV2, ReviewsV1], AssignmentNames(await call.ReadAsync()));
+    }
+
+    [Fact]
+    public async Task Names_split_by_another_field_are_read_whole_and_a_repeat_of_them_is_an_ack()
+    {
+        SetReviews();
+        ServeMarker();
+        var (call, cds) = await OpenWithCdsAsync();
+        await call.SendAsync(Requests.Ack(cds));
+        await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, ReviewsV1, ReviewsV2));
+        var eds = await call.ReadAsync();
+
+        // resource_names (3), then type_url (4), then resource_names again: legal protobuf, not one run of bytes.
+        await call.SendRawAsync(SplitNamesAck(eds, ReviewsV2, ReviewsV1));
+        await call.SendAsync(Requests.Ack(eds, ReviewsV2, ReviewsV1));
+        await call.SendAsync(Requests.Ack(eds, ReviewsV1));
+        Assert.Equal([ReviewsV1], AssignmentNames(await call.ReadAsync()));
+
+        var acks = Pilot.Requests.Where(r => r.TypeUrl == FakePilot.EndpointTypeUrlV3 && r.IsAck).ToList();
+        Assert.Equal([[ReviewsV2, ReviewsV1], [ReviewsV2, ReviewsV1], [ReviewsV1]], acks.Select(r => r.ResourceNames.ToArray()));
+        Assert.All(acks, r => Assert.Equal(eds.Nonce, r.ResponseNonce));
+    }
+
+    /// <summary>An ACK encoded as three concatenated parts (protobuf merges them): names, type URL, names and nonce.</summary>
+    private static byte[] SplitNamesAck(DiscoveryResponse response, string firstName, string secondName) =>
+    [
+        .. new DiscoveryRequest { VersionInfo = response.VersionInfo, ResourceNames = { firstName } }.ToByteArray(),
+        .. new DiscoveryRequest { TypeUrl = response.TypeUrl }.ToByteArray(),
+        .. new DiscoveryRequest { ResourceNames = { secondName }, ResponseNonce = response.Nonce }.ToByteArray(),
+    ];
 
     [Fact]
     public async Task A_cds_ack_is_not_answered()

@@ -70,7 +70,6 @@ internal sealed partial class AdsStream
             isStale = nonce.Length > 0 && !string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal);
             isAck = request.ErrorDetail is null && nonce.Length > 0 && !isStale;
             respond = false;
-            var names = state.Names.ToHashSet(StringComparer.Ordinal);
             if (!state.Subscribed)
             {
                 state.Subscribed = true;
@@ -84,40 +83,54 @@ internal sealed partial class AdsStream
                 respond = true;
             }
 
-            foreach (var name in request.ResourceNamesSubscribe)
+            // A plain ACK or NACK (no names to subscribe or unsubscribe) leaves the subscription as it is: with
+            // 10,000 subscribed names, copying and sorting them on every ACK cost milliseconds per push.
+            if (request.ResourceNamesSubscribe.Count > 0 || request.ResourceNamesUnsubscribe.Count > 0)
             {
-                if (name == "*")
-                {
-                    respond |= !state.Wildcard;
-                    state.Wildcard = true;
-                }
-                else
-                {
-                    respond |= names.Add(name);
-                }
+                respond |= ChangeDeltaSubscription(state, request);
             }
-
-            foreach (var name in request.ResourceNamesUnsubscribe)
-            {
-                if (name == "*")
-                {
-                    state.Wildcard = false;
-                }
-                else if (names.Remove(name))
-                {
-                    state.Sent.Remove(name);
-                }
-            }
-
-            state.Names = [.. names.Order(StringComparer.Ordinal)];
         }
 
         var recorded = _pilot.RecordDeltaRequest(this, request, isAck, isStale);
-        LogRequestReceived(_logger, Id, recorded.ToString(), respond);
+        LogRequestReceived(_logger, Id, recorded, respond);
         if (respond && _pilot.Store.Serves(typeUrl))
         {
             Enqueue(OutboundItem.Subscribed(typeUrl));
         }
+    }
+
+    /// <summary>Applies a delta request's subscribe and unsubscribe lists; returns whether the request must be answered.</summary>
+    private static bool ChangeDeltaSubscription(TypeState state, DeltaDiscoveryRequest request)
+    {
+        var respond = false;
+        var names = state.Names.ToHashSet(StringComparer.Ordinal);
+        foreach (var name in request.ResourceNamesSubscribe)
+        {
+            if (name == "*")
+            {
+                respond |= !state.Wildcard;
+                state.Wildcard = true;
+            }
+            else
+            {
+                respond |= names.Add(name);
+            }
+        }
+
+        foreach (var name in request.ResourceNamesUnsubscribe)
+        {
+            if (name == "*")
+            {
+                state.Wildcard = false;
+            }
+            else if (names.Remove(name))
+            {
+                state.Sent.Remove(name);
+            }
+        }
+
+        state.Names = [.. names.Order(StringComparer.Ordinal)];
+        return respond;
     }
 
     private async Task SendDeltaAsync(OutboundItem item, CancellationToken cancellationToken)
@@ -214,7 +227,7 @@ internal sealed partial class AdsStream
 
         await _responses.WriteAsync(response.ToByteArray(), cancellationToken);
         var recorded = _pilot.RecordDeltaResponse(Id, item.TypeUrl, response.SystemVersionInfo, response.Nonce, changedNames, removed);
-        LogResponseSent(_logger, Id, recorded.ToString());
+        LogResponseSent(_logger, Id, recorded);
     }
 
     /// <summary>A raw resource's name, or <c>resource-INDEX</c> when it has none that can be read.</summary>

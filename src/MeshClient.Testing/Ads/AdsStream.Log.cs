@@ -5,10 +5,10 @@ namespace MeshClient.Testing.Ads;
 internal sealed partial class AdsStream
 {
     [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "FakePilot stream {StreamId} received {Request}; answered: {Answered}.")]
-    private static partial void LogRequestReceived(ILogger logger, int streamId, string request, bool answered);
+    private static partial void LogRequestReceived(ILogger logger, int streamId, RecordedRequest request, bool answered);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Debug, Message = "FakePilot stream {StreamId} sent {Response}.")]
-    private static partial void LogResponseSent(ILogger logger, int streamId, string response);
+    private static partial void LogResponseSent(ILogger logger, int streamId, RecordedResponse response);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "FakePilot rejected stream {StreamId}: {Problem}")]
     private static partial void LogStreamRejected(ILogger logger, int streamId, string problem);

@@ -28,6 +28,8 @@ internal sealed partial class AdsStream : IDisposable
     private readonly List<string> _typeOrder = [];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _endMode;
+    private byte[] _lastNamesBytes = [];
+    private ImmutableArray<string> _lastNames = [];
 
     public AdsStream(
         FakePilot pilot,
@@ -188,9 +190,10 @@ internal sealed partial class AdsStream : IDisposable
                 }
 
                 DiscoveryRequest request;
+                ImmutableArray<string> names;
                 try
                 {
-                    request = DiscoveryRequest.Parser.ParseFrom(_requests.Current);
+                    request = ParseRequest(_requests.Current, out names);
                 }
                 catch (InvalidProtocolBufferException ex)
                 {
@@ -203,13 +206,13 @@ internal sealed partial class AdsStream : IDisposable
                     var problem = PilotNodeId.FindProblem(request.Node);
                     if (problem is not null)
                     {
-                        _pilot.RecordRequest(this, request, isAck: false, isStale: false);
+                        _pilot.RecordRequest(this, request, names, isAck: false, isStale: false);
                         LogStreamRejected(_logger, Id, problem);
                         return new ReadOutcome(StatusCode.InvalidArgument, problem);
                     }
                 }
 
-                Handle(request);
+                Handle(request, names);
             }
         }
         catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
@@ -224,11 +227,43 @@ internal sealed partial class AdsStream : IDisposable
         }
     }
 
-    private void Handle(DiscoveryRequest request)
+    /// <summary>
+    /// Decodes a state-of-the-world request. Its <paramref name="names"/> are the previous request's list when their
+    /// bytes are the same (then the returned message's own resource_names are empty and the names are not decoded
+    /// again): a state-of-the-world ACK repeats every subscribed name, 10,000 strings at mesh scale.
+    /// </summary>
+    private DiscoveryRequest ParseRequest(byte[] message, out ImmutableArray<string> names)
+    {
+        if (RequestNamesRange.TryFind(message, out var start, out var end) && end > start)
+        {
+            var range = message.AsSpan(start, end - start);
+            if (range.SequenceEqual(_lastNamesBytes))
+            {
+                var rest = new byte[message.Length - range.Length];
+                message.AsSpan(0, start).CopyTo(rest);
+                message.AsSpan(end).CopyTo(rest.AsSpan(start));
+                var withoutNames = DiscoveryRequest.Parser.ParseFrom(rest);
+                names = _lastNames;
+                return withoutNames;
+            }
+
+            var request = DiscoveryRequest.Parser.ParseFrom(message);
+            names = [.. request.ResourceNames];
+            _lastNamesBytes = range.ToArray();
+            _lastNames = names;
+            return request;
+        }
+
+        var whole = DiscoveryRequest.Parser.ParseFrom(message);
+        names = [.. whole.ResourceNames];
+        return whole;
+    }
+
+    /// <summary>Handles a state-of-the-world request whose resource_names are <paramref name="names"/>.</summary>
+    private void Handle(DiscoveryRequest request, ImmutableArray<string> names)
     {
         var typeUrl = request.TypeUrl;
         var nonce = request.ResponseNonce;
-        var names = request.ResourceNames.ToImmutableArray();
         bool respond;
         bool isAck;
         bool isStale;
@@ -273,13 +308,19 @@ internal sealed partial class AdsStream : IDisposable
             else
             {
                 // An ACK: answered only when the subscribed names changed.
-                respond = !SameNames(state.Names, names);
-                state.Names = names;
+                var sameOrder = SameOrder(state.Names, names);
+                respond = !sameOrder && !state.Names.ToHashSet(StringComparer.Ordinal).SetEquals(names);
+                if (!sameOrder)
+                {
+                    state.Names = names;
+                }
             }
         }
 
-        var recorded = _pilot.RecordRequest(this, request, isAck, isStale);
-        LogRequestReceived(_logger, Id, recorded.ToString(), respond);
+        // An ACK that repeats the subscribed names is recorded with the subscription's list (see ParseRequest), so the
+        // recording keeps no copy of them.
+        var recorded = _pilot.RecordRequest(this, request, names, isAck, isStale);
+        LogRequestReceived(_logger, Id, recorded, respond);
         if (respond && _pilot.Store.Serves(typeUrl))
         {
             Enqueue(OutboundItem.Subscribed(typeUrl));
@@ -372,7 +413,7 @@ internal sealed partial class AdsStream : IDisposable
         response.Resources.AddRange(content.Resources);
         await _responses.WriteAsync(response.ToByteArray(), cancellationToken);
         var recorded = _pilot.RecordResponse(Id, item.TypeUrl, version, nonce, content.Names);
-        LogResponseSent(_logger, Id, recorded.ToString());
+        LogResponseSent(_logger, Id, recorded);
     }
 
     private ServedResources? BuildContent(OutboundItem item)
@@ -404,8 +445,29 @@ internal sealed partial class AdsStream : IDisposable
         return item.Kind == OutboundKind.PartialEndpoints && content is { Resources.Count: 0 } ? null : content;
     }
 
-    private static bool SameNames(ImmutableArray<string> a, ImmutableArray<string> b) =>
-        a.ToHashSet(StringComparer.Ordinal).SetEquals(b);
+    /// <summary>Whether the request names the subscribed names in the same order (an ACK's are the same list, compared without allocating).</summary>
+    private static bool SameOrder(ImmutableArray<string> subscribed, ImmutableArray<string> requested)
+    {
+        if (subscribed == requested)
+        {
+            return true;
+        }
+
+        if (subscribed.Length != requested.Length)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < subscribed.Length; i++)
+        {
+            if (!string.Equals(subscribed[i], requested[i], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private sealed class TypeState
     {
