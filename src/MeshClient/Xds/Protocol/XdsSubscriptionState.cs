@@ -16,7 +16,7 @@ namespace MeshClient.Xds.Protocol;
 /// ACK or NACK sets its version, nonce, node and error_detail and returns that same object. Writes are sequential
 /// (the stream loop awaits each) and Grpc.Net.Client serializes a message before its write completes, so an ACK costs
 /// O(1) on the client however many names are subscribed. A returned request is valid until the next call that builds
-/// one: write it (or copy it) before that.
+/// one: write it (or copy it) before that. Each stream gets a fresh object (<see cref="StartStream"/>).
 /// </remarks>
 internal sealed class XdsSubscriptionState
 {
@@ -24,7 +24,7 @@ internal sealed class XdsSubscriptionState
     public const int InvalidArgumentCode = 3;
 
     private readonly SortedSet<string> _names = new(StringComparer.Ordinal);
-    private readonly DiscoveryRequest _request;
+    private DiscoveryRequest _request;
     private ImmutableArray<string>? _sortedNames = ImmutableArray<string>.Empty;
     private bool _requestNamesStale;
 
@@ -59,8 +59,16 @@ internal sealed class XdsSubscriptionState
     /// <summary>Whether a response has ever been applied.</summary>
     public bool HasVersion { get; private set; }
 
-    /// <summary>Forgets the nonce: a new stream starts.</summary>
-    public void StartStream() => Nonce = string.Empty;
+    /// <summary>
+    /// Forgets the nonce: a new stream starts. The new stream gets a request object of its own, so a write the ended
+    /// stream may still be finishing never sees it change.
+    /// </summary>
+    public void StartStream()
+    {
+        Nonce = string.Empty;
+        _request = new DiscoveryRequest { TypeUrl = TypeUrl };
+        _requestNamesStale = _names.Count > 0;
+    }
 
     /// <summary>Sets the subscribed names. O(n log n).</summary>
     /// <param name="names">The names, in any order; duplicates are dropped.</param>

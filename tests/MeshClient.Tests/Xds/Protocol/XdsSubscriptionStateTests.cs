@@ -94,4 +94,23 @@ public sealed class XdsSubscriptionStateTests
         Assert.Equal(("e4", "n4"), (decoded.VersionInfo, decoded.ResponseNonce));
         Assert.Null(decoded.ErrorDetail);
     }
+
+    [Fact]
+    public void A_new_stream_gets_its_own_request_so_the_last_write_of_the_old_one_never_sees_it_change()
+    {
+        var state = new XdsSubscriptionState(XdsTypeUrls.ClusterLoadAssignmentV3);
+        state.SetResourceNames(["a", "b"]);
+        var old = state.Ack(new DiscoveryResponse { VersionInfo = "e1", Nonce = "n1" });
+        Assert.Same(old, state.CreateRequest());
+
+        state.StartStream();
+        state.ChangeResourceNames(["c"], ["a"]);
+        var fresh = state.CreateRequest();
+
+        Assert.NotSame(old, fresh);
+        Assert.Equal(["b", "c"], fresh.ResourceNames);
+        Assert.Equal(("e1", string.Empty), (fresh.VersionInfo, fresh.ResponseNonce));
+        Assert.Equal(["a", "b"], old.ResourceNames);
+        Assert.Equal(("e1", "n1"), (old.VersionInfo, old.ResponseNonce));
+    }
 }
