@@ -120,7 +120,7 @@ internal sealed partial class AdsClient
             return;
         }
 
-        Log.OnDemandChanged(_logger, change.Added.Count, change.Removed.Count, _endpoints.ResourceNames.Length);
+        Log.OnDemandChanged(_logger, change.Added.Count, change.Removed.Count, _endpoints.ResourceNameCount);
         if (change.Removed.Count > 0)
         {
             Publish();
@@ -137,7 +137,7 @@ internal sealed partial class AdsClient
             stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
         }
 
-        if (_endpoints.ResourceNames.Length > 0 || stream.EndpointsRequested)
+        if (_endpoints.ResourceNameCount > 0 || stream.EndpointsRequested)
         {
             stream.EndpointsRequested = true;
             await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);

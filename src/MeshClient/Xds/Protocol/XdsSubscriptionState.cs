@@ -96,24 +96,22 @@ internal sealed class XdsSubscriptionState
     /// <returns>The names actually added and removed.</returns>
     public (List<string> Added, List<string> Removed) ChangeResourceNames(IEnumerable<string> added, IEnumerable<string> removed)
     {
+        var removing = new HashSet<string>(removed, StringComparer.Ordinal);
         var actuallyAdded = new List<string>();
         var actuallyRemoved = new List<string>();
         foreach (var name in added)
         {
-            if (_names.Add(name))
+            if (!removing.Contains(name) && _names.Add(name))
             {
                 actuallyAdded.Add(name);
             }
         }
 
-        foreach (var name in removed)
+        foreach (var name in removing)
         {
             if (_names.Remove(name))
             {
-                if (!actuallyAdded.Remove(name))
-                {
-                    actuallyRemoved.Add(name);
-                }
+                actuallyRemoved.Add(name);
             }
         }
 
