@@ -130,7 +130,8 @@ internal sealed partial class AdsClient
             return;
         }
 
-        foreach (var name in _endpoints.ResourceNames)
+        // Every name subscribed before has its timer running or is settled: only the new ones need one.
+        foreach (var name in change.Added)
         {
             stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
         }

@@ -43,9 +43,9 @@ internal sealed partial class AdsClient
         var resources = DeltaResources.Read(response, errors);
         var valid = resources.KeepNamed(ClusterResourceDecoder.Decode(resources.Response, _limits, errors, skipped), c => c.Name, errors);
         var removed = response.RemovedResources.ToHashSet(StringComparer.Ordinal);
-        var clusters = _cache.WithChanges(valid, removed);
-        if ((OverLimit(clusters.Count, _limits.MaxClusters, "clusters in all", nameof(_limits.MaxClusters))
-            ?? OverLimit(_cache.CountEndpoints(clusters, []), _limits.MaxTotalEndpoints, "endpoints in all", nameof(_limits.MaxTotalEndpoints))) is { } tooMany)
+        var (clusterCount, endpointCount) = _cache.CountAfterChanges(valid, removed);
+        if ((OverLimit(clusterCount, _limits.MaxClusters, "clusters in all", nameof(_limits.MaxClusters))
+            ?? OverLimit(endpointCount, _limits.MaxTotalEndpoints, "endpoints in all", nameof(_limits.MaxTotalEndpoints))) is { } tooMany)
         {
             await RejectDeltaAsync(_deltaClusters, "CDS", response, tooMany, cancellationToken);
             return;
@@ -82,7 +82,7 @@ internal sealed partial class AdsClient
 
         var errors = new XdsResourceErrors();
         var skipped = new HashSet<string>(StringComparer.Ordinal);
-        var requested = _endpoints.ResourceNames.ToHashSet(StringComparer.Ordinal);
+        var requested = _endpoints.ResourceNameSet;
         var resources = DeltaResources.Read(response, errors);
         var decoded = EndpointResourceDecoder.Decode(resources.Response, requested, _limits, errors, skipped, out var ignored);
         var assignments = resources.KeepNamed(decoded, a => a.ServiceName, errors);

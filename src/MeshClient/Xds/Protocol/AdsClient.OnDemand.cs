@@ -44,19 +44,39 @@ internal sealed partial class AdsClient
 
     /// <summary>
     /// Sets the subscribed EDS names to the wanted ones; forgets what arrived on this stream for the names dropped, and
-    /// their endpoints.
+    /// their endpoints. Without on-demand EDS the subscription follows the clusters: it moves by the EDS names the
+    /// cache's last changes gained and lost, O(changed names); with it, the used services' names are recomputed
+    /// (O(used services)). Added and removed are sorted ordinally.
     /// </summary>
     private EndpointNameChange ChangeEndpointNames(AdsStreamContext stream)
     {
-        var previous = _endpoints.ResourceNames;
-        var names = WantedEndpointNames();
-        if (!_endpoints.SetResourceNames(names))
+        var (gained, lost) = _cache.TakeEdsNameChanges();
+        List<string> added;
+        List<string> removed;
+        if (_onDemand is null)
+        {
+            (added, removed) = _endpoints.ChangeResourceNames(gained, lost);
+        }
+        else
+        {
+            var previous = _endpoints.ResourceNames;
+            var names = WantedEndpointNames();
+            if (!_endpoints.SetResourceNames(names))
+            {
+                return new EndpointNameChange(false, [], []);
+            }
+
+            removed = previous.Except(names, StringComparer.Ordinal).ToList();
+            added = names.Except(previous, StringComparer.Ordinal).ToList();
+        }
+
+        if (added.Count == 0 && removed.Count == 0)
         {
             return new EndpointNameChange(false, [], []);
         }
 
-        var removed = previous.Except(names, StringComparer.Ordinal).ToList();
-        var added = names.Except(previous, StringComparer.Ordinal).ToList();
+        added.Sort(StringComparer.Ordinal);
+        removed.Sort(StringComparer.Ordinal);
         foreach (var name in removed)
         {
             stream.Forget(name);
@@ -100,7 +120,7 @@ internal sealed partial class AdsClient
             return;
         }
 
-        Log.OnDemandChanged(_logger, change.Added.Count, change.Removed.Count, _endpoints.ResourceNames.Length);
+        Log.OnDemandChanged(_logger, change.Added.Count, change.Removed.Count, _endpoints.ResourceNameCount);
         if (change.Removed.Count > 0)
         {
             Publish();
@@ -117,7 +137,7 @@ internal sealed partial class AdsClient
             stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
         }
 
-        if (_endpoints.ResourceNames.Length > 0 || stream.EndpointsRequested)
+        if (_endpoints.ResourceNameCount > 0 || stream.EndpointsRequested)
         {
             stream.EndpointsRequested = true;
             await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MeshClient.Xds.Protos.Discovery;
+using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Xds.Protocol;
 
@@ -53,24 +54,21 @@ internal sealed partial class AdsClient
         stream.ClustersApplied = true;
         Publish();
 
-        var previousNames = _endpoints.ResourceNames;
-        var names = WantedEndpointNames();
-        var changed = _endpoints.SetResourceNames(names);
-        foreach (var removed in previousNames.Except(names, StringComparer.Ordinal))
-        {
-            stream.Forget(removed);
-            _cache.RemoveAssignments([removed]);
-        }
-
+        var change = ChangeEndpointNames(stream);
+        var names = _endpoints.ResourceNames;
         foreach (var name in names)
         {
             stream.StartTimer(name, _doesNotExistTimeout, _timeProvider);
         }
 
-        var send = names.Length > 0 ? changed || !stream.EndpointsRequested : changed && stream.EndpointsRequested;
+        var send = names.Length > 0 ? change.Changed || !stream.EndpointsRequested : change.Changed && stream.EndpointsRequested;
         if (send)
         {
-            Log.EndpointSubscriptionChanged(_logger, names.Length, string.Join(",", names));
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                Log.EndpointSubscriptionChanged(_logger, names.Length, string.Join(",", names));
+            }
+
             stream.EndpointsRequested = true;
             await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
         }

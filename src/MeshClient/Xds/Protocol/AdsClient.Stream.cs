@@ -216,7 +216,7 @@ internal sealed partial class AdsClient
         }
 
         await WriteAsync(stream, _clusters.CreateRequest(Identity.Node), cancellationToken);
-        if (_endpoints.ResourceNames.Length > 0)
+        if (_endpoints.ResourceNameCount > 0)
         {
             foreach (var name in _endpoints.ResourceNames)
             {
@@ -267,7 +267,7 @@ internal sealed partial class AdsClient
 
         stream.Synced = true;
         _registry.SetConnectionState(MeshConnectionState.Synced);
-        Log.Synced(_logger, _cache.ClusterCount, _endpoints.ResourceNames.Length, _registry.Version);
+        Log.Synced(_logger, _cache.ClusterCount, _endpoints.ResourceNameCount, _registry.Version);
     }
 
     private void Publish()

@@ -72,30 +72,6 @@ internal sealed partial class XdsResourceCache
     /// <summary>The current cluster named <paramref name="name"/>, or <see langword="null"/>.</summary>
     public DecodedCluster? FindCluster(string name) => _clusters.GetValueOrDefault(name);
 
-    /// <summary>
-    /// The full CDS set a delta response would leave: the current clusters without <paramref name="removed"/>, with
-    /// <paramref name="upserts"/> replacing those of their names or added. For the limit checks only (a list of
-    /// references); the change itself is applied per resource by <see cref="ApplyClusterChanges"/>.
-    /// </summary>
-    /// <param name="upserts">Clusters added or changed.</param>
-    /// <param name="removed">Names of clusters removed.</param>
-    /// <returns>The clusters after the change.</returns>
-    public List<DecodedCluster> WithChanges(IReadOnlyList<DecodedCluster> upserts, IReadOnlyCollection<string> removed)
-    {
-        var byName = upserts.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        var result = new List<DecodedCluster>(_clusters.Count + upserts.Count);
-        foreach (var current in _clusters.Values)
-        {
-            if (!byName.ContainsKey(current.Name) && !removed.Contains(current.Name))
-            {
-                result.Add(current);
-            }
-        }
-
-        result.AddRange(byName.Values);
-        return result;
-    }
-
     /// <summary>Applies a delta CDS change resource by resource: O(changed clusters).</summary>
     /// <param name="upserts">Clusters added or changed.</param>
     /// <param name="removed">Names of clusters removed.</param>
@@ -201,6 +177,7 @@ internal sealed partial class XdsResourceCache
         if (entry.Users == 0)
         {
             _edsServiceNames = null;
+            NameGained(name);
         }
 
         entry.AddUser(cluster.Name);
@@ -226,6 +203,7 @@ internal sealed partial class XdsResourceCache
         {
             _unused.Add(name);
             _edsServiceNames = null;
+            NameLost(name);
         }
     }
 

@@ -93,6 +93,27 @@ public sealed class DeltaXdsTests
     }
 
     [Fact]
+    public async Task An_added_cluster_subscribes_only_its_own_endpoints_and_they_apply()
+    {
+        await using var harness = await PilotClientHarness.StartPilotAsync();
+        harness.Pilot.SetService("reviews", 9080, [new FakeEndpoint("10.1.0.1", 9080)]);
+        harness.StartClient(o => o.Protocol = XdsProtocol.Delta);
+        await harness.WaitForRegistryAsync(s => PilotClientHarness.EndpointCount(s, Reviews) == 1, "reviews");
+        await harness.WaitForSyncedAsync();
+        var before = harness.Pilot.Requests.Max(r => r.Sequence);
+
+        harness.Pilot.SetService("ratings", 9080, [new FakeEndpoint("10.2.0.1", 9080)]);
+
+        var snapshot = await harness.WaitForRegistryAsync(s => PilotClientHarness.EndpointCount(s, Ratings) == 1, "ratings with its endpoint");
+        var subscribe = await harness.WaitForRequestAsync(r => r.Sequence > before && r.TypeUrl == Eds && r.ResourceNamesSubscribe.Count > 0);
+        Assert.Equal([Ratings], subscribe.ResourceNamesSubscribe);
+        Assert.Empty(subscribe.ResourceNamesUnsubscribe);
+        Assert.Empty(subscribe.InitialResourceVersions);
+        Assert.Equal(1, PilotClientHarness.EndpointCount(snapshot, Reviews));
+        Assert.Single(harness.Pilot.Requests, r => r.Sequence > before && r.TypeUrl == Eds && r.ResourceNamesSubscribe.Count > 0);
+    }
+
+    [Fact]
     public async Task One_bad_resource_is_nacked_by_nonce_while_the_others_apply()
     {
         await using var harness = await PilotClientHarness.StartPilotAsync();
