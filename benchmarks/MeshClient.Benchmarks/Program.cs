@@ -8,4 +8,10 @@ if (args is ["--alloc-by-type", .. var rest])
     return;
 }
 
+if (args is ["--retained-by-type"])
+{
+    MeshClient.Benchmarks.Scale.RetainedByType.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -11,6 +11,7 @@ internal sealed class EndpointInterner
 {
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<EndpointLocality, EndpointLocality> _localities = [];
+    private readonly Dictionary<EndpointPlacement, EndpointPlacement> _placements = [];
     private readonly Dictionary<LabelsKey, EndpointLabels> _labels = [];
     private readonly Dictionary<EndpointKey, MeshEndpoint> _endpoints = [];
 
@@ -94,6 +95,24 @@ internal sealed class EndpointInterner
         return locality;
     }
 
+    /// <summary>The shared placement with these parts (the locality already shared).</summary>
+    public EndpointPlacement Placement(EndpointLocality locality, uint localityWeight, uint priority, uint weight)
+    {
+        var placement = EndpointPlacement.Of(locality, localityWeight, priority, weight);
+        if (ReferenceEquals(placement, EndpointPlacement.Default))
+        {
+            return placement;
+        }
+
+        if (_placements.TryGetValue(placement, out var shared))
+        {
+            return shared;
+        }
+
+        _placements.Add(placement, placement);
+        return placement;
+    }
+
     /// <summary>The shared label set with the content of <paramref name="labels"/> (keys and values interned).</summary>
     public EndpointLabels Labels(Dictionary<string, string>? labels)
     {
@@ -158,7 +177,7 @@ internal sealed class EndpointInterner
         public override bool Equals(object? obj) => obj is EndpointKey other && Equals(other);
 
         public override int GetHashCode() => HashCode.Combine(
-            StringComparer.Ordinal.GetHashCode(Endpoint.Address),
+            Endpoint.AddressTextHash(),
             Endpoint.Port,
             Endpoint.Health,
             Endpoint.Weight,
