@@ -19,9 +19,18 @@ internal static class RetainedByType
     {
         var clusters = ScaleMesh.Clusters(Services);
         var endpoints = ScaleMesh.Endpoints(Enumerable.Range(0, Services));
-        if (Environment.GetEnvironmentVariable("WARM") == "1")
+        switch (Environment.GetEnvironmentVariable("WARM"))
         {
-            GC.KeepAlive(Applied(clusters, endpoints));
+            case "full":
+                GC.KeepAlive(Applied(clusters, endpoints));
+                break;
+            case "parse":
+                GC.KeepAlive(MeshClient.Xds.Protos.Discovery.DiscoveryResponse.Parser.ParseFrom(endpoints));
+                GC.KeepAlive(MeshClient.Xds.Protos.Discovery.DiscoveryResponse.Parser.ParseFrom(clusters));
+                break;
+            case "cds":
+                GC.KeepAlive(Applied(clusters, ScaleMesh.Endpoints([])));
+                break;
         }
 
         var before = GC.GetTotalMemory(forceFullCollection: true);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MeshClient.Xds.Protos.Discovery;
+using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Xds.Protocol;
 
@@ -70,7 +71,12 @@ internal sealed partial class AdsClient
         var send = names.Length > 0 ? changed || !stream.EndpointsRequested : changed && stream.EndpointsRequested;
         if (send)
         {
-            Log.EndpointSubscriptionChanged(_logger, names.Length, string.Join(",", names));
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                // The joined names of a whole mesh are megabytes (and leave their buffers in the shared array pool).
+                Log.EndpointSubscriptionChanged(_logger, names.Length, string.Join(",", names));
+            }
+
             stream.EndpointsRequested = true;
             await WriteAsync(stream, _endpoints.CreateRequest(), cancellationToken);
         }
