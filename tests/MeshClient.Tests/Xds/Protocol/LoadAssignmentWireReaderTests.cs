@@ -50,6 +50,21 @@ public sealed class LoadAssignmentWireReaderTests
         Assert.Same(first[0], second[0]);
         Assert.Same(first[0].Labels, first[1].Labels);
         Assert.Same(first[0].Locality, first[1].Locality);
+        Assert.Same(first[0].Placement, first[1].Placement);
+    }
+
+    [Fact]
+    public void Addresses_that_are_not_canonical_ipv4_are_read_fast_and_kept_as_sent()
+    {
+        var assignment = Assignment("c", Pod("10.0.0.7", 80), Pod("010.0.0.7", 80), Pod("fe80::7", 80), Pod("reviews-0.example", 80), Pod("10.0.0.7", 80));
+        assignment.Endpoints[0].LbEndpoints[4].LoadBalancingWeight = 3;
+
+        Assert.True(LoadAssignmentWireReader.TryRead(assignment.ToByteArray(), Limits, new EndpointInterner(), out _, out var fast));
+
+        AssertSame(Slow(assignment), fast);
+        Assert.Equal(["10.0.0.7", "010.0.0.7", "fe80::7", "reviews-0.example", "10.0.0.7"], fast.Select(e => e.Address));
+        Assert.Equal([1u, 1u, 1u, 1u, 3u], fast.Select(e => e.Weight));
+        Assert.NotSame(fast[0], fast[4]);
     }
 
     [Theory]
