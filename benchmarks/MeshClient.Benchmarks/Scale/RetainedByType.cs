@@ -19,20 +19,6 @@ internal static class RetainedByType
     {
         var clusters = ScaleMesh.Clusters(Services);
         var endpoints = ScaleMesh.Endpoints(Enumerable.Range(0, Services));
-        switch (Environment.GetEnvironmentVariable("WARM"))
-        {
-            case "full":
-                GC.KeepAlive(Applied(clusters, endpoints));
-                break;
-            case "parse":
-                GC.KeepAlive(MeshClient.Xds.Protos.Discovery.DiscoveryResponse.Parser.ParseFrom(endpoints));
-                GC.KeepAlive(MeshClient.Xds.Protos.Discovery.DiscoveryResponse.Parser.ParseFrom(clusters));
-                break;
-            case "cds":
-                GC.KeepAlive(Applied(clusters, ScaleMesh.Endpoints([])));
-                break;
-        }
-
         var before = GC.GetTotalMemory(forceFullCollection: true);
         var client = new ScaleClient();
         client.Apply(clusters);
@@ -84,14 +70,7 @@ internal static class RetainedByType
         var client = new ScaleClient();
         client.Apply(clusters);
         client.Apply(endpoints);
-        return Environment.GetEnvironmentVariable("HOLD") switch
-        {
-            "cache" => Field(Field(client, "_client"), "_cache"),
-            "ads" => Field(client, "_client"),
-            "stream" => Field(client, "_stream"),
-            "client" => client,
-            _ => client.Registry.Current,
-        };
+        return client.Registry.Current;
     }
 
     private static object Field(object owner, string name) =>

@@ -13,6 +13,7 @@ internal sealed class EndpointInterner
     private readonly Dictionary<EndpointLocality, EndpointLocality> _localities = [];
     private readonly Dictionary<EndpointPlacement, EndpointPlacement> _placements = [];
     private readonly Dictionary<LabelsKey, EndpointLabels> _labels = [];
+    private readonly Dictionary<KeysKey, string[]> _keyArrays = [];
     private readonly Dictionary<EndpointKey, MeshEndpoint> _endpoints = [];
 
     /// <summary>The shared instance of a string.</summary>
@@ -58,22 +59,23 @@ internal sealed class EndpointInterner
         return value;
     }
 
-    /// <summary>The shared label set of sorted key/value items (keys and values already shared).</summary>
-    public EndpointLabels Labels(string[]? items)
+    /// <summary>The shared label set of sorted keys and their values (strings already shared; the arrays are taken, not copied).</summary>
+    public EndpointLabels Labels(string[]? keys, string[]? values)
     {
-        if (items is null || items.Length == 0)
+        if (keys is null || values is null || keys.Length == 0)
         {
             return EndpointLabels.Empty;
         }
 
-        var labels = EndpointLabels.FromSortedItems(items);
+        var labels = EndpointLabels.FromSorted(keys, values);
         var key = new LabelsKey(labels);
         if (_labels.TryGetValue(key, out var shared))
         {
             return shared;
         }
 
-        _labels.Add(key, labels);
+        labels = ShareKeys(labels);
+        _labels.Add(new LabelsKey(labels), labels);
         return labels;
     }
 
@@ -128,9 +130,22 @@ internal sealed class EndpointInterner
             return shared;
         }
 
-        var interned = EndpointLabels.From(own.ToDictionary(l => String(l.Key), l => String(l.Value), StringComparer.Ordinal));
+        var interned = ShareKeys(EndpointLabels.From(own.ToDictionary(l => String(l.Key), l => String(l.Value), StringComparer.Ordinal)));
         _labels.Add(new LabelsKey(interned), interned);
         return interned;
+    }
+
+    /// <summary>The labels over the key array shared by every label set of the response with the same keys.</summary>
+    private EndpointLabels ShareKeys(EndpointLabels labels)
+    {
+        var key = new KeysKey(labels.KeyArray);
+        if (_keyArrays.TryGetValue(key, out var keys))
+        {
+            return labels.WithKeyArray(keys);
+        }
+
+        _keyArrays.Add(key, labels.KeyArray);
+        return labels;
     }
 
     /// <summary>Remembers the endpoints a cluster had, so equal endpoints of the response reuse them.</summary>
@@ -166,6 +181,30 @@ internal sealed class EndpointInterner
         public override bool Equals(object? obj) => obj is LabelsKey other && Equals(other);
 
         public override int GetHashCode() => _hash;
+    }
+
+    private readonly struct KeysKey(string[] keys) : IEquatable<KeysKey>
+    {
+        private readonly int _hash = Hash(keys);
+
+        public string[] Keys { get; } = keys;
+
+        public bool Equals(KeysKey other) => _hash == other._hash && Keys.AsSpan().SequenceEqual(other.Keys, StringComparer.Ordinal);
+
+        public override bool Equals(object? obj) => obj is KeysKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+
+        private static int Hash(string[] keys)
+        {
+            var hash = default(HashCode);
+            foreach (var key in keys)
+            {
+                hash.Add(key, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
     }
 
     private readonly struct EndpointKey(MeshEndpoint endpoint) : IEquatable<EndpointKey>

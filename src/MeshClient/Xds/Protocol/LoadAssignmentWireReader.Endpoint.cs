@@ -67,7 +67,7 @@ internal static partial class LoadAssignmentWireReader
             return false;
         }
 
-        if (!labels.TryBuild(limits, out var items))
+        if (!labels.TryBuild(limits, out var keys, out var values))
         {
             return false;
         }
@@ -75,7 +75,7 @@ internal static partial class LoadAssignmentWireReader
         var status = (EndpointHealth)(int)health;
         status = Enum.IsDefined(status) ? status : EndpointHealth.Unknown;
         var placement = interner.Placement(locality, localityWeight, priority, weight ?? 1);
-        var shared = interner.Labels(items);
+        var shared = interner.Labels(keys, values);
         if (IPv4Text.TryPack(host, out var ipv4))
         {
             endpoint = interner.Endpoint(new MeshEndpoint(ipv4, (int)port, status, istioTls, placement, shared));
