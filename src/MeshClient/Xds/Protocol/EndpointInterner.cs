@@ -12,6 +12,7 @@ internal sealed class EndpointInterner
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<EndpointLocality, EndpointLocality> _localities = [];
     private readonly Dictionary<EndpointPlacement, EndpointPlacement> _placements = [];
+    private EndpointPlacement? _lastPlacement;
     private readonly Dictionary<LabelsKey, EndpointLabels> _labels = [];
     private readonly Dictionary<KeysKey, string[]> _keyArrays = [];
     private readonly Dictionary<EndpointKey, MeshEndpoint> _endpoints = [];
@@ -100,6 +101,13 @@ internal sealed class EndpointInterner
     /// <summary>The shared placement with these parts (the locality already shared).</summary>
     public EndpointPlacement Placement(EndpointLocality locality, uint localityWeight, uint priority, uint weight)
     {
+        // The endpoints of a locality group come one after another: most find the placement of the one before.
+        if (_lastPlacement is { } last && ReferenceEquals(last.Locality, locality) && last.LocalityWeight == localityWeight
+            && last.Priority == priority && last.Weight == weight)
+        {
+            return last;
+        }
+
         var placement = EndpointPlacement.Of(locality, localityWeight, priority, weight);
         if (ReferenceEquals(placement, EndpointPlacement.Default))
         {
@@ -108,10 +116,12 @@ internal sealed class EndpointInterner
 
         if (_placements.TryGetValue(placement, out var shared))
         {
+            _lastPlacement = shared;
             return shared;
         }
 
         _placements.Add(placement, placement);
+        _lastPlacement = placement;
         return placement;
     }
 
