@@ -17,4 +17,10 @@ if (args is ["--cost-rounds", .. var roundArgs])
     return;
 }
 
+if (args is ["--retained-by-type"])
+{
+    MeshClient.Benchmarks.Scale.RetainedByType.Run();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -68,7 +68,7 @@ internal static class ClusterContent
         return true;
     }
 
-    /// <summary>Whether two endpoints have the same address, port, health, weights, locality, priority and labels.</summary>
+    /// <summary>Whether two endpoints have the same address, port, health, weights, locality, priority, sidecar mark and labels.</summary>
     public static bool Equal(MeshEndpoint a, MeshEndpoint b)
     {
         if (ReferenceEquals(a, b))
@@ -76,13 +76,10 @@ internal static class ClusterContent
             return true;
         }
 
-        if (!string.Equals(a.Address, b.Address, StringComparison.Ordinal)
+        if (!a.HasSameAddressText(b)
             || a.Port != b.Port
             || a.Health != b.Health
-            || a.Weight != b.Weight
-            || a.Locality != b.Locality
-            || a.LocalityWeight != b.LocalityWeight
-            || a.Priority != b.Priority
+            || !a.Placement.Equals(b.Placement)
             || a.IstioTlsMode != b.IstioTlsMode
             || !a.OwnLabels.ContentEquals(b.OwnLabels))
         {

@@ -14,11 +14,11 @@ public sealed class RegistrySnapshot
 {
     private static readonly ImmutableDictionary<string, MeshCluster> NoClusters = ImmutableDictionary.Create<string, MeshCluster>(StringComparer.Ordinal);
     private static readonly ImmutableDictionary<string, ImmutableArray<MeshService>> NoServices = ImmutableDictionary.Create<string, ImmutableArray<MeshService>>(StringComparer.OrdinalIgnoreCase);
-    private static readonly ImmutableDictionary<string, ImmutableArray<string>> NoNames = ImmutableDictionary.Create<string, ImmutableArray<string>>(StringComparer.OrdinalIgnoreCase);
+    private static readonly ImmutableDictionary<string, int> NoSuffixes = ImmutableDictionary.Create<string, int>(StringComparer.Ordinal);
 
     private readonly ImmutableDictionary<string, MeshCluster> _clusters;
     private readonly ImmutableDictionary<string, ImmutableArray<MeshService>> _servicesByHost;
-    private readonly ImmutableDictionary<string, ImmutableArray<string>> _hostsByNameAndNamespace;
+    private readonly ImmutableDictionary<string, int> _hostsBySuffix;
 
     /// <summary>Creates a snapshot from clusters.</summary>
     /// <param name="version">The snapshot's version; each published snapshot has a higher one.</param>
@@ -27,21 +27,21 @@ public sealed class RegistrySnapshot
     {
         ArgumentNullException.ThrowIfNull(clusters);
         Version = version;
-        var builder = new RegistrySnapshotBuilder(NoClusters, NoServices, NoNames);
+        var builder = new RegistrySnapshotBuilder(NoClusters, NoServices, NoSuffixes);
         foreach (var cluster in clusters)
         {
             builder.Add(cluster);
         }
 
-        (_clusters, _servicesByHost, _hostsByNameAndNamespace) = builder.ToImmutable();
+        (_clusters, _servicesByHost, _hostsBySuffix) = builder.ToImmutable();
     }
 
     private RegistrySnapshot(
         long version,
-        (ImmutableDictionary<string, MeshCluster> Clusters, ImmutableDictionary<string, ImmutableArray<MeshService>> ServicesByHost, ImmutableDictionary<string, ImmutableArray<string>> HostsByNameAndNamespace) maps)
+        (ImmutableDictionary<string, MeshCluster> Clusters, ImmutableDictionary<string, ImmutableArray<MeshService>> ServicesByHost, ImmutableDictionary<string, int> HostsBySuffix) maps)
     {
         Version = version;
-        (_clusters, _servicesByHost, _hostsByNameAndNamespace) = maps;
+        (_clusters, _servicesByHost, _hostsBySuffix) = maps;
     }
 
     /// <summary>An empty snapshot with version 0.</summary>
@@ -144,7 +144,7 @@ public sealed class RegistrySnapshot
     /// <returns>The new snapshot.</returns>
     internal RegistrySnapshot With(long version, IEnumerable<MeshCluster> upserts, IEnumerable<string> removals)
     {
-        var builder = new RegistrySnapshotBuilder(_clusters, _servicesByHost, _hostsByNameAndNamespace);
+        var builder = new RegistrySnapshotBuilder(_clusters, _servicesByHost, _hostsBySuffix);
         foreach (var name in removals)
         {
             builder.Remove(name);
@@ -183,6 +183,19 @@ public sealed class RegistrySnapshot
             return null;
         }
 
-        return _hostsByNameAndNamespace.TryGetValue(key, out var hosts) ? hosts[0] : null;
+        // Kubernetes hosts name.namespace.svc followed by one of the few domain suffixes the snapshot holds: when
+        // several exist (reviews.default.svc and reviews.default.svc.cluster.local), the ordinally first answers.
+        string? found = null;
+        foreach (var suffix in _hostsBySuffix.Keys)
+        {
+            if (_servicesByHost.TryGetValue(key + ".svc" + suffix, out var ports)
+                && ports[0] is { Namespace: not null } service
+                && (found is null || string.CompareOrdinal(service.Host, found) < 0))
+            {
+                found = service.Host;
+            }
+        }
+
+        return found;
     }
 }

@@ -4,23 +4,25 @@ namespace MeshClient.Registry;
 
 /// <summary>
 /// Edits the persistent maps of a <see cref="RegistrySnapshot"/>: every cluster set or removed updates the cluster map,
-/// the one service port its Istio name belongs to and, when a host appears or goes, the name index. Each edit costs
-/// O(log n) plus the size of the one service it touches; everything else is shared with the snapshot it started from.
+/// the one service port its Istio name belongs to and, when a Kubernetes host (<c>name.namespace.svc[...]</c>) appears or
+/// goes, the count of hosts per domain suffix (what follows <c>.svc</c>: <c>.cluster.local</c>, or nothing), by which
+/// short names are resolved. Each edit costs O(log n) plus the size of the one service it touches; everything else is
+/// shared with the snapshot it started from.
 /// </summary>
 internal sealed class RegistrySnapshotBuilder
 {
     private readonly ImmutableDictionary<string, MeshCluster>.Builder _clusters;
     private readonly ImmutableDictionary<string, ImmutableArray<MeshService>>.Builder _servicesByHost;
-    private readonly ImmutableDictionary<string, ImmutableArray<string>>.Builder _hostsByNameAndNamespace;
+    private readonly ImmutableDictionary<string, int>.Builder _hostsBySuffix;
 
     public RegistrySnapshotBuilder(
         ImmutableDictionary<string, MeshCluster> clusters,
         ImmutableDictionary<string, ImmutableArray<MeshService>> servicesByHost,
-        ImmutableDictionary<string, ImmutableArray<string>> hostsByNameAndNamespace)
+        ImmutableDictionary<string, int> hostsBySuffix)
     {
         _clusters = clusters.ToBuilder();
         _servicesByHost = servicesByHost.ToBuilder();
-        _hostsByNameAndNamespace = hostsByNameAndNamespace.ToBuilder();
+        _hostsBySuffix = hostsBySuffix.ToBuilder();
     }
 
     /// <summary>Adds a cluster whose name must not be present yet.</summary>
@@ -54,11 +56,15 @@ internal sealed class RegistrySnapshotBuilder
         return true;
     }
 
-    public (ImmutableDictionary<string, MeshCluster> Clusters, ImmutableDictionary<string, ImmutableArray<MeshService>> ServicesByHost, ImmutableDictionary<string, ImmutableArray<string>> HostsByNameAndNamespace) ToImmutable() =>
-        (_clusters.ToImmutable(), _servicesByHost.ToImmutable(), _hostsByNameAndNamespace.ToImmutable());
+    public (ImmutableDictionary<string, MeshCluster> Clusters, ImmutableDictionary<string, ImmutableArray<MeshService>> ServicesByHost, ImmutableDictionary<string, int> HostsBySuffix) ToImmutable() =>
+        (_clusters.ToImmutable(), _servicesByHost.ToImmutable(), _hostsBySuffix.ToImmutable());
 
-    /// <summary>The key of the name index for a host: <c>name.namespace</c>, or <see langword="null"/> for a host without a namespace.</summary>
-    public static string? NameKey(MeshService service) => service.Namespace is { } ns ? service.Name + "." + ns : null;
+    /// <summary>
+    /// What follows <c>name.namespace.svc</c> in a Kubernetes host (<c>.cluster.local</c>, or empty), or
+    /// <see langword="null"/> for a host without a namespace.
+    /// </summary>
+    public static string? Suffix(MeshService service) =>
+        service.Namespace is { } ns ? service.Host[(service.Name.Length + 1 + ns.Length + ".svc".Length)..] : null;
 
     private void Index(IstioClusterName? name, MeshCluster? cluster)
     {
@@ -131,38 +137,26 @@ internal sealed class RegistrySnapshotBuilder
 
     private void AddName(MeshService service)
     {
-        if (NameKey(service) is not { } key)
+        if (Suffix(service) is { } suffix)
         {
-            return;
+            _hostsBySuffix[suffix] = _hostsBySuffix.GetValueOrDefault(suffix) + 1;
         }
-
-        // Hosts that share a name and namespace (reviews.default and reviews.default.svc.cluster.local): the
-        // ordinally first one answers for the short forms, whatever order they arrived in.
-        var hosts = _hostsByNameAndNamespace.TryGetValue(key, out var found) ? found : ImmutableArray<string>.Empty;
-        var at = 0;
-        while (at < hosts.Length && string.CompareOrdinal(hosts[at], service.Host) < 0)
-        {
-            at++;
-        }
-
-        _hostsByNameAndNamespace[key] = hosts.Insert(at, service.Host);
     }
 
     private void RemoveName(MeshService service)
     {
-        if (NameKey(service) is not { } key || !_hostsByNameAndNamespace.TryGetValue(key, out var hosts))
+        if (Suffix(service) is not { } suffix || !_hostsBySuffix.TryGetValue(suffix, out var count))
         {
             return;
         }
 
-        var next = hosts.Remove(service.Host, StringComparer.Ordinal);
-        if (next.IsEmpty)
+        if (count <= 1)
         {
-            _hostsByNameAndNamespace.Remove(key);
+            _hostsBySuffix.Remove(suffix);
         }
         else
         {
-            _hostsByNameAndNamespace[key] = next;
+            _hostsBySuffix[suffix] = count - 1;
         }
     }
 }

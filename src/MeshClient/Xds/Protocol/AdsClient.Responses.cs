@@ -66,6 +66,7 @@ internal sealed partial class AdsClient
         {
             if (_logger.IsEnabled(LogLevel.Debug))
             {
+                // The joined names of a whole mesh are megabytes (and leave their buffers in the shared array pool).
                 Log.EndpointSubscriptionChanged(_logger, names.Length, string.Join(",", names));
             }
 

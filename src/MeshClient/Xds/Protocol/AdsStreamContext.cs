@@ -80,6 +80,7 @@ internal sealed class AdsStreamContext
         if (_timers.Remove(name, out var entry))
         {
             entry.Timer.Dispose();
+            TrimWhenEmpty();
         }
     }
 
@@ -94,6 +95,7 @@ internal sealed class AdsStreamContext
 
         _timers.Remove(name);
         entry.Timer.Dispose();
+        TrimWhenEmpty();
         return true;
     }
 
@@ -114,6 +116,19 @@ internal sealed class AdsStreamContext
         }
 
         _timers.Clear();
+        TrimWhenEmpty();
+    }
+
+    /// <summary>
+    /// Gives the table of the timers of a whole mesh back once the last one stopped: one timer runs per subscribed name
+    /// until its assignment arrives, and a table of 10,000 empty slots would otherwise stay for the stream's life.
+    /// </summary>
+    private void TrimWhenEmpty()
+    {
+        if (_timers.Count == 0 && _timers.EnsureCapacity(0) > 16)
+        {
+            _timers.TrimExcess();
+        }
     }
 
     /// <summary>The names with a running timer.</summary>

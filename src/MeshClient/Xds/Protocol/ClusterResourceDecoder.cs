@@ -30,6 +30,7 @@ internal static class ClusterResourceDecoder
         var clusters = DiscoveryResponseReader.Unpack(response, XdsCluster.Parser, "Cluster", errors);
         var duplicates = DiscoveryResponseReader.FindDuplicates(clusters, c => c.Name, "cluster", errors);
         var decoded = new List<DecodedCluster>(clusters.Count);
+        var peerTls = new Dictionary<PeerTlsSettings, PeerTlsSettings>();
         foreach (var (i, cluster) in clusters)
         {
             if (cluster.Name.Length == 0)
@@ -45,7 +46,7 @@ internal static class ClusterResourceDecoder
 
             try
             {
-                decoded.Add(Decode(cluster, limits, skipped));
+                decoded.Add(Share(Decode(cluster, limits, skipped), peerTls));
             }
             catch (XdsResourceException ex)
             {
@@ -54,6 +55,23 @@ internal static class ClusterResourceDecoder
         }
 
         return decoded;
+    }
+
+    /// <summary>One settings object for the clusters of a response with equal peer TLS settings (Istio: most of them).</summary>
+    private static DecodedCluster Share(DecodedCluster cluster, Dictionary<PeerTlsSettings, PeerTlsSettings> shared)
+    {
+        if (cluster.PeerTls is not { } settings)
+        {
+            return cluster;
+        }
+
+        if (!shared.TryGetValue(settings, out var first))
+        {
+            shared.Add(settings, settings);
+            return cluster;
+        }
+
+        return cluster with { PeerTls = first };
     }
 
     private static DecodedCluster Decode(XdsCluster cluster, XdsResourceLimits limits, ISet<string> skipped)

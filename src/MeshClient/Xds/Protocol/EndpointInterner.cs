@@ -11,7 +11,10 @@ internal sealed class EndpointInterner
 {
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly Dictionary<EndpointLocality, EndpointLocality> _localities = [];
+    private readonly Dictionary<EndpointPlacement, EndpointPlacement> _placements = [];
+    private EndpointPlacement? _lastPlacement;
     private readonly Dictionary<LabelsKey, EndpointLabels> _labels = [];
+    private readonly Dictionary<KeysKey, string[]> _keyArrays = [];
     private readonly Dictionary<EndpointKey, MeshEndpoint> _endpoints = [];
 
     /// <summary>The shared instance of a string.</summary>
@@ -57,22 +60,23 @@ internal sealed class EndpointInterner
         return value;
     }
 
-    /// <summary>The shared label set of sorted key/value items (keys and values already shared).</summary>
-    public EndpointLabels Labels(string[]? items)
+    /// <summary>The shared label set of sorted keys and their values (strings already shared; the arrays are taken, not copied).</summary>
+    public EndpointLabels Labels(string[]? keys, string[]? values)
     {
-        if (items is null || items.Length == 0)
+        if (keys is null || values is null || keys.Length == 0)
         {
             return EndpointLabels.Empty;
         }
 
-        var labels = EndpointLabels.FromSortedItems(items);
+        var labels = EndpointLabels.FromSorted(keys, values);
         var key = new LabelsKey(labels);
         if (_labels.TryGetValue(key, out var shared))
         {
             return shared;
         }
 
-        _labels.Add(key, labels);
+        labels = ShareKeys(labels);
+        _labels.Add(new LabelsKey(labels), labels);
         return labels;
     }
 
@@ -94,6 +98,33 @@ internal sealed class EndpointInterner
         return locality;
     }
 
+    /// <summary>The shared placement with these parts (the locality already shared).</summary>
+    public EndpointPlacement Placement(EndpointLocality locality, uint localityWeight, uint priority, uint weight)
+    {
+        // The endpoints of a locality group come one after another: most find the placement of the one before.
+        if (_lastPlacement is { } last && ReferenceEquals(last.Locality, locality) && last.LocalityWeight == localityWeight
+            && last.Priority == priority && last.Weight == weight)
+        {
+            return last;
+        }
+
+        var placement = EndpointPlacement.Of(locality, localityWeight, priority, weight);
+        if (ReferenceEquals(placement, EndpointPlacement.Default))
+        {
+            return placement;
+        }
+
+        if (_placements.TryGetValue(placement, out var shared))
+        {
+            _lastPlacement = shared;
+            return shared;
+        }
+
+        _placements.Add(placement, placement);
+        _lastPlacement = placement;
+        return placement;
+    }
+
     /// <summary>The shared label set with the content of <paramref name="labels"/> (keys and values interned).</summary>
     public EndpointLabels Labels(Dictionary<string, string>? labels)
     {
@@ -109,9 +140,22 @@ internal sealed class EndpointInterner
             return shared;
         }
 
-        var interned = EndpointLabels.From(own.ToDictionary(l => String(l.Key), l => String(l.Value), StringComparer.Ordinal));
+        var interned = ShareKeys(EndpointLabels.From(own.ToDictionary(l => String(l.Key), l => String(l.Value), StringComparer.Ordinal)));
         _labels.Add(new LabelsKey(interned), interned);
         return interned;
+    }
+
+    /// <summary>The labels over the key array shared by every label set of the response with the same keys.</summary>
+    private EndpointLabels ShareKeys(EndpointLabels labels)
+    {
+        var key = new KeysKey(labels.KeyArray);
+        if (_keyArrays.TryGetValue(key, out var keys))
+        {
+            return labels.WithKeyArray(keys);
+        }
+
+        _keyArrays.Add(key, labels.KeyArray);
+        return labels;
     }
 
     /// <summary>Remembers the endpoints a cluster had, so equal endpoints of the response reuse them.</summary>
@@ -149,6 +193,30 @@ internal sealed class EndpointInterner
         public override int GetHashCode() => _hash;
     }
 
+    private readonly struct KeysKey(string[] keys) : IEquatable<KeysKey>
+    {
+        private readonly int _hash = Hash(keys);
+
+        public string[] Keys { get; } = keys;
+
+        public bool Equals(KeysKey other) => _hash == other._hash && Keys.AsSpan().SequenceEqual(other.Keys, StringComparer.Ordinal);
+
+        public override bool Equals(object? obj) => obj is KeysKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+
+        private static int Hash(string[] keys)
+        {
+            var hash = default(HashCode);
+            foreach (var key in keys)
+            {
+                hash.Add(key, StringComparer.Ordinal);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+
     private readonly struct EndpointKey(MeshEndpoint endpoint) : IEquatable<EndpointKey>
     {
         public MeshEndpoint Endpoint { get; } = endpoint;
@@ -158,7 +226,7 @@ internal sealed class EndpointInterner
         public override bool Equals(object? obj) => obj is EndpointKey other && Equals(other);
 
         public override int GetHashCode() => HashCode.Combine(
-            StringComparer.Ordinal.GetHashCode(Endpoint.Address),
+            Endpoint.AddressTextHash(),
             Endpoint.Port,
             Endpoint.Health,
             Endpoint.Weight,

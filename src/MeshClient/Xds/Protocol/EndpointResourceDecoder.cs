@@ -64,8 +64,9 @@ internal static class EndpointResourceDecoder
         var duplicates = DiscoveryResponseReader.FindDuplicates(assignments, a => a.Name, "cluster_load_assignment", errors);
         var decoded = new List<DecodedLoadAssignment>(assignments.Count);
         ignored = 0;
-        foreach (var (i, (name, parsed, read)) in assignments)
+        foreach (var (i, (resourceName, parsed, read)) in assignments)
         {
+            var name = resourceName;
             if (name.Length == 0)
             {
                 errors.Add(null, $"resource {i}: cluster_load_assignment has no cluster_name");
@@ -81,6 +82,12 @@ internal static class EndpointResourceDecoder
             {
                 ignored++;
                 continue;
+            }
+
+            // The subscribed name is the string the cache and the stream already hold: keep that one, not a copy per push.
+            if (requested is HashSet<string> set && set.TryGetValue(name, out var subscribed))
+            {
+                name = subscribed;
             }
 
             var before = previous?.Invoke(name) ?? default;
@@ -215,14 +222,9 @@ internal static class EndpointResourceDecoder
                     interner.String(address),
                     port,
                     ToHealth(lbEndpoint.HealthStatus),
-                    lbEndpoint.LoadBalancingWeight ?? 1,
-                    locality,
-                    localityWeight,
-                    group.Priority,
-                    interner.Labels(ReadLabels(lbEndpoint.Metadata, where, limits)))
-                {
-                    IstioTlsMode = HasIstioTlsMode(lbEndpoint.Metadata),
-                }));
+                    HasIstioTlsMode(lbEndpoint.Metadata),
+                    interner.Placement(locality, localityWeight, group.Priority, lbEndpoint.LoadBalancingWeight ?? 1),
+                    interner.Labels(ReadLabels(lbEndpoint.Metadata, where, limits)))));
             }
         }
 

@@ -35,11 +35,12 @@ internal struct LabelPairs
         return true;
     }
 
-    /// <summary>The merged labels as sorted key/value items, or <see langword="null"/> for none.</summary>
+    /// <summary>The merged labels as sorted keys and their values, or <see langword="null"/> for none.</summary>
     /// <returns><see langword="false"/> when a limit is exceeded (the generated path reports it).</returns>
-    public readonly bool TryBuild(XdsResourceLimits limits, out string[]? items)
+    public readonly bool TryBuild(XdsResourceLimits limits, out string[]? keys, out string[]? values)
     {
-        items = null;
+        keys = null;
+        values = null;
         var merged = new SortedList<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in _envoyLb ?? [])
         {
@@ -67,7 +68,8 @@ internal struct LabelPairs
             return false;
         }
 
-        items = new string[merged.Count * 2];
+        keys = new string[merged.Count];
+        values = new string[merged.Count];
         var i = 0;
         foreach (var (key, value) in merged)
         {
@@ -76,8 +78,8 @@ internal struct LabelPairs
                 return false;
             }
 
-            items[i++] = key;
-            items[i++] = value;
+            (keys[i], values[i]) = (key, value);
+            i++;
         }
 
         return true;

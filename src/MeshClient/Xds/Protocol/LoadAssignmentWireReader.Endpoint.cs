@@ -67,25 +67,28 @@ internal static partial class LoadAssignmentWireReader
             return false;
         }
 
-        var address = interner.String(host);
-        if (string.IsNullOrWhiteSpace(address) || !labels.TryBuild(limits, out var items))
+        if (!labels.TryBuild(limits, out var keys, out var values))
         {
             return false;
         }
 
         var status = (EndpointHealth)(int)health;
-        endpoint = interner.Endpoint(new MeshEndpoint(
-            address,
-            (int)port,
-            Enum.IsDefined(status) ? status : EndpointHealth.Unknown,
-            weight ?? 1,
-            locality,
-            localityWeight,
-            priority,
-            interner.Labels(items))
+        status = Enum.IsDefined(status) ? status : EndpointHealth.Unknown;
+        var placement = interner.Placement(locality, localityWeight, priority, weight ?? 1);
+        var shared = interner.Labels(keys, values);
+        if (IPv4Text.TryPack(host, out var ipv4))
         {
-            IstioTlsMode = istioTls,
-        });
+            endpoint = interner.Endpoint(new MeshEndpoint(ipv4, (int)port, status, istioTls, placement, shared));
+            return true;
+        }
+
+        var address = interner.String(host);
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return false;
+        }
+
+        endpoint = interner.Endpoint(new MeshEndpoint(address, (int)port, status, istioTls, placement, shared));
         return true;
     }
 

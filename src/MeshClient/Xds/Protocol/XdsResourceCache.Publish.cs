@@ -140,7 +140,7 @@ internal sealed partial class XdsResourceCache
             return published;
         });
         _published = current;
-        _dirty.Clear();
+        ClearAndTrim(_dirty);
         return published;
     }
 

@@ -114,7 +114,18 @@ internal sealed partial class XdsResourceCache
             }
         }
 
-        _unused.Clear();
+        ClearAndTrim(_unused);
+    }
+
+    /// <summary>Empties a set of names and gives back its table when a whole mesh had passed through it (a full push).</summary>
+    private static void ClearAndTrim(HashSet<string> names)
+    {
+        var large = names.Count > 64;
+        names.Clear();
+        if (large)
+        {
+            names.TrimExcess();
+        }
     }
 
     /// <summary>Adds a cluster or replaces the one of its name; nothing is marked when the content is the same.</summary>

@@ -50,6 +50,39 @@ public sealed class LoadAssignmentWireReaderTests
         Assert.Same(first[0], second[0]);
         Assert.Same(first[0].Labels, first[1].Labels);
         Assert.Same(first[0].Locality, first[1].Locality);
+        Assert.Same(first[0].Placement, first[1].Placement);
+    }
+
+    [Fact]
+    public void Label_sets_with_the_same_keys_share_one_key_array_on_both_paths()
+    {
+        var assignment = Assignment("c", Pod("10.0.0.1", 80, ("app", "a"), ("version", "v1")), Pod("10.0.0.2", 80, ("app", "a"), ("version", "v2")), Pod("10.0.0.3", 80, ("app", "a")));
+
+        Assert.True(LoadAssignmentWireReader.TryRead(assignment.ToByteArray(), Limits, new EndpointInterner(), out _, out var fast));
+        var slow = EndpointResourceDecoder.ToEndpoints(assignment, "test", Limits, new HashSet<string>(), new EndpointInterner());
+
+        foreach (var endpoints in new[] { fast, slow })
+        {
+            Assert.NotSame(endpoints[0].Labels, endpoints[1].Labels);
+            Assert.Same(endpoints[0].OwnLabels.KeyArray, endpoints[1].OwnLabels.KeyArray);
+            Assert.Equal(["v1", "v2"], endpoints.Take(2).Select(e => e.Labels["version"]));
+            Assert.Equal(["app"], endpoints[2].Labels.Keys);
+            Assert.False(endpoints[2].Labels.ContainsKey("version"));
+        }
+    }
+
+    [Fact]
+    public void Addresses_that_are_not_canonical_ipv4_are_read_fast_and_kept_as_sent()
+    {
+        var assignment = Assignment("c", Pod("10.0.0.7", 80), Pod("010.0.0.7", 80), Pod("fe80::7", 80), Pod("reviews-0.example", 80), Pod("10.0.0.7", 80));
+        assignment.Endpoints[0].LbEndpoints[4].LoadBalancingWeight = 3;
+
+        Assert.True(LoadAssignmentWireReader.TryRead(assignment.ToByteArray(), Limits, new EndpointInterner(), out _, out var fast));
+
+        AssertSame(Slow(assignment), fast);
+        Assert.Equal(["10.0.0.7", "010.0.0.7", "fe80::7", "reviews-0.example", "10.0.0.7"], fast.Select(e => e.Address));
+        Assert.Equal([1u, 1u, 1u, 1u, 3u], fast.Select(e => e.Weight));
+        Assert.NotSame(fast[0], fast[4]);
     }
 
     [Theory]

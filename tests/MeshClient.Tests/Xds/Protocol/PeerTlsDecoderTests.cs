@@ -135,6 +135,25 @@ public sealed class PeerTlsDecoderTests
     }
 
     [Fact]
+    public void Clusters_of_one_response_with_equal_tls_settings_share_one_settings_object()
+    {
+        var response = Response(XdsTypeUrls.ClusterV3, "1", "n1",
+            IstioCluster(Reviews, Sni, sans: [ReviewsSa]),
+            IstioCluster("outbound|9080||reviews.default.svc", Sni, sans: [ReviewsSa]),
+            IstioCluster(ReviewsV1, Sni, sans: [ReviewsSa + "-v1"]),
+            EdsCluster("outbound|9080||plain.default.svc.cluster.local"));
+
+        var clusters = ClusterResourceDecoder.Decode(response, new MeshClient.Xds.XdsResourceLimits(), new XdsResourceErrors(), new HashSet<string>());
+
+        Assert.Equal(4, clusters.Count);
+        Assert.Same(clusters[0].PeerTls, clusters[1].PeerTls);
+        Assert.Equal(ReviewsSa, clusters[1].PeerTls!.SubjectAltNameMatchers[0].Pattern);
+        Assert.NotSame(clusters[0].PeerTls, clusters[2].PeerTls);
+        Assert.Equal(ReviewsSa + "-v1", clusters[2].PeerTls!.SubjectAltNameMatchers[0].Pattern);
+        Assert.Null(clusters[3].PeerTls);
+    }
+
+    [Fact]
     public void A_changed_tls_context_or_mark_is_a_change_of_the_cluster()
     {
         var endpoint = new MeshEndpoint("10.1.0.1", 9080) { IstioTlsMode = true };
