@@ -33,7 +33,7 @@ internal sealed class SequentialCostVariants : IAsyncDisposable
         var router = new MeshRouter(registry);
         _clients =
         [
-            new HttpClient(CreatePrimaryHandler()),
+            new HttpClient(HttpThroughMeshBenchmarks.CreatePrimaryHandler()),
             CreateMesh(router, _ => { }),
             CreateMesh(router, o => o.Routing.PreserveHostHeader = false),
             CreateMesh(router, o => o.Timeout = null),
@@ -106,20 +106,11 @@ internal sealed class SequentialCostVariants : IAsyncDisposable
         await _backend.DisposeAsync();
     }
 
-    private static SocketsHttpHandler CreatePrimaryHandler() => new()
-    {
-        UseProxy = false,
-        UseCookies = false,
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-        EnableMultipleHttp2Connections = true,
-    };
-
     private static HttpClient CreateMesh(MeshRouter router, Action<MeshOptions> configure)
     {
         var options = new MeshOptions { Namespace = "default" };
         options.Service.Name = "productpage";
         configure(options);
-        return new HttpClient(MeshHttpHandler.Create(router, options, CreatePrimaryHandler()));
+        return new HttpClient(MeshHttpHandler.Create(router, options, HttpThroughMeshBenchmarks.CreatePrimaryHandler()));
     }
 }
