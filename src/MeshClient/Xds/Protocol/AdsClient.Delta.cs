@@ -34,7 +34,7 @@ internal sealed partial class AdsClient
         _deltaCall = call;
         var stream = new AdsStreamContext(null);
         Volatile.Write(ref _streamEvents, stream.Events.Writer);
-        var receive = ReceiveDeltaAsync(call, stream.Events.Writer, streamCts.Token);
+        var receive = ReceiveAsync(call, static response => AdsStreamEvent.ReceivedDelta(response), stream.Events.Writer, streamCts.Token);
         try
         {
             return await RunEventsAsync(
@@ -49,36 +49,6 @@ internal sealed partial class AdsClient
         finally
         {
             _deltaCall = null;
-        }
-    }
-
-    private static async Task ReceiveDeltaAsync(
-        IGrpcDuplexCall<DeltaDiscoveryRequest, DeltaDiscoveryResponse> call,
-        ChannelWriter<AdsStreamEvent> events,
-        CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        try
-        {
-            while (true)
-            {
-                var response = await call.ReadAsync(cancellationToken);
-                if (response is null)
-                {
-                    events.TryWrite(AdsStreamEvent.StreamEnded(null));
-                    return;
-                }
-
-                events.TryWrite(AdsStreamEvent.ReceivedDelta(response));
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The stream loop ended the call.
-        }
-        catch (Exception ex)
-        {
-            events.TryWrite(AdsStreamEvent.StreamEnded(ex));
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed partial class AdsClient
 
         var stream = new AdsStreamContext(call);
         Volatile.Write(ref _streamEvents, stream.Events.Writer);
-        var receive = ReceiveAsync(call, stream.Events.Writer, streamCts.Token);
+        var receive = ReceiveAsync(call, static response => AdsStreamEvent.Received(response), stream.Events.Writer, streamCts.Token);
         return await RunEventsAsync(
             stream,
             call,
@@ -175,10 +175,13 @@ internal sealed partial class AdsClient
         return new StreamOutcome(receivedData, error);
     }
 
-    private static async Task ReceiveAsync(
-        IGrpcDuplexCall<DiscoveryRequest, DiscoveryResponse> call,
+    /// <summary>The stream's read loop, for either stream kind: each response becomes an event, in order.</summary>
+    private static async Task ReceiveAsync<TRequest, TResponse>(
+        IGrpcDuplexCall<TRequest, TResponse> call,
+        Func<TResponse, AdsStreamEvent> received,
         ChannelWriter<AdsStreamEvent> events,
         CancellationToken cancellationToken)
+        where TResponse : class
     {
         await Task.Yield();
         try
@@ -192,7 +195,7 @@ internal sealed partial class AdsClient
                     return;
                 }
 
-                events.TryWrite(AdsStreamEvent.Received(response));
+                events.TryWrite(received(response));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
