@@ -60,12 +60,7 @@ internal sealed partial class AdsStream
         bool isStale;
         lock (_gate)
         {
-            if (!_types.TryGetValue(typeUrl, out var state))
-            {
-                state = new TypeState();
-                _types.Add(typeUrl, state);
-                _typeOrder.Add(typeUrl);
-            }
+            var state = StateOf(typeUrl);
 
             isStale = nonce.Length > 0 && !string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal);
             isAck = request.ErrorDetail is null && nonce.Length > 0 && !isStale;

@@ -28,8 +28,6 @@ internal sealed partial class AdsStream : IDisposable
     private readonly List<string> _typeOrder = [];
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _endMode;
-    private byte[] _lastNamesBytes = [];
-    private ImmutableArray<string> _lastNames = [];
 
     public AdsStream(
         FakePilot pilot,
@@ -227,38 +225,6 @@ internal sealed partial class AdsStream : IDisposable
         }
     }
 
-    /// <summary>
-    /// Decodes a state-of-the-world request. Its <paramref name="names"/> are the previous request's list when their
-    /// bytes are the same (then the returned message's own resource_names are empty and the names are not decoded
-    /// again): a state-of-the-world ACK repeats every subscribed name, 10,000 strings at mesh scale.
-    /// </summary>
-    private DiscoveryRequest ParseRequest(byte[] message, out ImmutableArray<string> names)
-    {
-        if (RequestNamesRange.TryFind(message, out var start, out var end) && end > start)
-        {
-            var range = message.AsSpan(start, end - start);
-            if (range.SequenceEqual(_lastNamesBytes))
-            {
-                var rest = new byte[message.Length - range.Length];
-                message.AsSpan(0, start).CopyTo(rest);
-                message.AsSpan(end).CopyTo(rest.AsSpan(start));
-                var withoutNames = DiscoveryRequest.Parser.ParseFrom(rest);
-                names = _lastNames;
-                return withoutNames;
-            }
-
-            var request = DiscoveryRequest.Parser.ParseFrom(message);
-            names = [.. request.ResourceNames];
-            _lastNamesBytes = range.ToArray();
-            _lastNames = names;
-            return request;
-        }
-
-        var whole = DiscoveryRequest.Parser.ParseFrom(message);
-        names = [.. whole.ResourceNames];
-        return whole;
-    }
-
     /// <summary>Handles a state-of-the-world request whose resource_names are <paramref name="names"/>.</summary>
     private void Handle(DiscoveryRequest request, ImmutableArray<string> names)
     {
@@ -269,12 +235,7 @@ internal sealed partial class AdsStream : IDisposable
         bool isStale;
         lock (_gate)
         {
-            if (!_types.TryGetValue(typeUrl, out var state))
-            {
-                state = new TypeState();
-                _types.Add(typeUrl, state);
-                _typeOrder.Add(typeUrl);
-            }
+            var state = StateOf(typeUrl);
 
             isStale = state.Subscribed && !string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal);
             isAck = request.ErrorDetail is null
@@ -327,147 +288,22 @@ internal sealed partial class AdsStream : IDisposable
         }
     }
 
-    private async Task<bool> WriteLoopAsync(CancellationTokenSource streamCts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (await _outbound.Reader.WaitToReadAsync(cancellationToken))
-            {
-                while (_outbound.Reader.TryRead(out var item))
-                {
-                    try
-                    {
-                        await SendAsync(item, cancellationToken);
-                    }
-                    finally
-                    {
-                        item.Complete();
-                    }
-                }
-            }
-
-            return true;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return true;
-        }
-        catch (Exception ex)
-        {
-            // The client went away (or the gate threw): the stream is over.
-            LogWriteFailed(_logger, Id, ex.Message);
-            await streamCts.CancelAsync();
-            return false;
-        }
-    }
-
-    private async Task SendAsync(OutboundItem item, CancellationToken cancellationToken)
-    {
-        var delay = _pilot.ResponseDelay;
-        if (delay > TimeSpan.Zero)
-        {
-            await Task.Delay(delay, _pilot.TimeProvider, cancellationToken);
-        }
-
-        if (_pilot.ResponseGate is { } gate)
-        {
-            await gate(item.TypeUrl, cancellationToken).WaitAsync(cancellationToken);
-        }
-
-        if (item.Kind == OutboundKind.RawMessage)
-        {
-            await _responses.WriteAsync(item.Message.ToArray(), cancellationToken);
-            return;
-        }
-
-        if (IsDelta)
-        {
-            await SendDeltaAsync(item, cancellationToken);
-            return;
-        }
-
-        var content = BuildContent(item);
-        if (content is null)
-        {
-            return;
-        }
-
-        string version;
-        string nonce;
-        lock (_gate)
-        {
-            version = _pilot.NextVersion();
-            nonce = _pilot.NextNonce();
-            if (!_types.TryGetValue(item.TypeUrl, out var state))
-            {
-                state = new TypeState();
-                _types.Add(item.TypeUrl, state);
-                _typeOrder.Add(item.TypeUrl);
-            }
-
-            state.LatestNonce = nonce;
-            state.LatestVersion = version;
-        }
-
-        var response = new DiscoveryResponse { VersionInfo = version, TypeUrl = item.TypeUrl, Nonce = nonce };
-        response.Resources.AddRange(content.Resources);
-        await _responses.WriteAsync(response.ToByteArray(), cancellationToken);
-        var recorded = _pilot.RecordResponse(Id, item.TypeUrl, version, nonce, content.Names);
-        LogResponseSent(_logger, Id, recorded);
-    }
-
-    private ServedResources? BuildContent(OutboundItem item)
-    {
-        if (item.Kind == OutboundKind.RawResponse)
-        {
-            return new ServedResources(item.Resources, [.. item.Resources.Select(IstioResourceBuilder.ReadName)]);
-        }
-
-        ImmutableArray<string> names;
-        lock (_gate)
-        {
-            if (!_types.TryGetValue(item.TypeUrl, out var state) || !state.Subscribed)
-            {
-                return null;
-            }
-
-            names = item.Kind == OutboundKind.PartialEndpoints
-                ? [.. item.Names.Where(state.Names.Contains)]
-                : state.Names;
-        }
-
-        if (item.Kind == OutboundKind.PartialEndpoints && names.IsEmpty)
-        {
-            return null;
-        }
-
-        var content = _pilot.Store.Build(item.TypeUrl, names);
-        return item.Kind == OutboundKind.PartialEndpoints && content is { Resources.Count: 0 } ? null : content;
-    }
-
     /// <summary>Whether the request names the subscribed names in the same order (an ACK's are the same list, compared without allocating).</summary>
-    private static bool SameOrder(ImmutableArray<string> subscribed, ImmutableArray<string> requested)
+    /// <summary>The state of a type URL, added on its first request (callers hold the gate).</summary>
+    private TypeState StateOf(string typeUrl)
     {
-        if (subscribed == requested)
+        if (!_types.TryGetValue(typeUrl, out var state))
         {
-            return true;
+            state = new TypeState();
+            _types.Add(typeUrl, state);
+            _typeOrder.Add(typeUrl);
         }
 
-        if (subscribed.Length != requested.Length)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < subscribed.Length; i++)
-        {
-            if (!string.Equals(subscribed[i], requested[i], StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return state;
     }
+
+    private static bool SameOrder(ImmutableArray<string> subscribed, ImmutableArray<string> requested) =>
+        subscribed == requested || subscribed.AsSpan().SequenceEqual(requested.AsSpan());
 
     private sealed class TypeState
     {
