@@ -1,13 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
-using MeshClient.Registry;
 using MeshClient.Testing.Ads;
 using MeshClient.Testing.Hosting;
 using MeshClient.Testing.Recording;
 using MeshClient.Testing.Resources;
-using MeshClient.Xds.Protos.Discovery;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -60,8 +57,6 @@ public sealed partial class FakePilot : IAsyncDisposable
     private readonly ILoggerFactory? _loggerFactory;
     private readonly FakePilotOptions _listen;
     private readonly ILogger _logger;
-    private readonly AwaitableLog<RecordedRequest> _requests = new("request");
-    private readonly AwaitableLog<RecordedResponse> _responses = new("response");
     private readonly StreamCounter _streamCounter = new();
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private readonly object _streamsGate = new();
@@ -130,12 +125,6 @@ public sealed partial class FakePilot : IAsyncDisposable
         get => _responseGate;
         set => _responseGate = value;
     }
-
-    /// <summary>Every request received so far, in order, on all streams.</summary>
-    public IReadOnlyList<RecordedRequest> Requests => _requests.Snapshot();
-
-    /// <summary>Every response sent so far, in order, on all streams.</summary>
-    public IReadOnlyList<RecordedResponse> Responses => _responses.Snapshot();
 
     internal TimeProvider TimeProvider { get; }
 
@@ -253,28 +242,6 @@ public sealed partial class FakePilot : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Waits for a request that matches <paramref name="predicate"/>: the earliest one already recorded, or the next to arrive.
-    /// </summary>
-    /// <param name="predicate">Selects the request.</param>
-    /// <param name="timeout">How long to wait, in real time.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The request.</returns>
-    /// <exception cref="TimeoutException">No request matched in time; the message lists the recorded requests.</exception>
-    public Task<RecordedRequest> WaitForRequestAsync(Func<RecordedRequest, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        _requests.WaitAsync(predicate, timeout, cancellationToken);
-
-    /// <summary>
-    /// Waits for a response that matches <paramref name="predicate"/>: the earliest one already sent, or the next.
-    /// </summary>
-    /// <param name="predicate">Selects the response.</param>
-    /// <param name="timeout">How long to wait, in real time.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
-    /// <returns>The response.</returns>
-    /// <exception cref="TimeoutException">No response matched in time; the message lists the sent responses.</exception>
-    public Task<RecordedResponse> WaitForResponseAsync(Func<RecordedResponse, bool> predicate, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        _responses.WaitAsync(predicate, timeout, cancellationToken);
-
     /// <summary>Waits until exactly <paramref name="count"/> streams are open (returns at once when they are).</summary>
     /// <param name="count">The number of open streams.</param>
     /// <param name="timeout">How long to wait, in real time.</param>
@@ -311,24 +278,6 @@ public sealed partial class FakePilot : IAsyncDisposable
     internal string NextVersion() => Interlocked.Increment(ref _lastVersion).ToString(CultureInfo.InvariantCulture);
 
     internal string NextNonce() => "nonce-" + Interlocked.Increment(ref _lastNonce).ToString(CultureInfo.InvariantCulture);
-
-    internal RecordedRequest RecordRequest(AdsStream stream, DiscoveryRequest request, IReadOnlyList<string> names, bool isAck, bool isStale) =>
-        _requests.Add(sequence => new RecordedRequest(
-            sequence,
-            stream.Id,
-            stream.MethodPath,
-            request.Node?.Id,
-            request.Node?.Metadata?.Clone(),
-            request.TypeUrl,
-            request.VersionInfo,
-            request.ResponseNonce,
-            names,
-            request.ErrorDetail is { } error ? new RecordedErrorDetail(error.Code, error.Message) : null,
-            isAck,
-            isStale));
-
-    internal RecordedResponse RecordResponse(int streamId, string typeUrl, string version, string nonce, ImmutableArray<string> names) =>
-        _responses.Add(sequence => new RecordedResponse(sequence, streamId, typeUrl, version, nonce, names));
 
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
@@ -370,75 +319,5 @@ public sealed partial class FakePilot : IAsyncDisposable
         await host.DisposeAsync();
         Volatile.Write(ref _host, null);
         LogStopped(_logger, Address);
-    }
-
-    /// <summary>Serves one ADS call: refused (UNAVAILABLE, trailers-only) or run as an <see cref="AdsStream"/> until it ends.</summary>
-    internal async Task ServeAsync(string methodPath, IAsyncStreamReader<byte[]> requests, IServerStreamWriter<byte[]> responses, ServerCallContext context)
-    {
-        if (!Authenticate(context))
-        {
-            LogStreamUnauthenticated(_logger, methodPath);
-            throw new RpcException(new Status(StatusCode.Unauthenticated, "authentication failure: the stream carries no valid bearer token"));
-        }
-
-        AdsStream? stream = null;
-        lock (_streamsGate)
-        {
-            if (_accepting && !_refuseConnections)
-            {
-                stream = new AdsStream(this, requests, responses, context, ++_lastStreamId, methodPath, _logger);
-                _streams.Add(stream);
-            }
-        }
-
-        if (stream is null)
-        {
-            LogStreamRefused(_logger, methodPath);
-            throw new RpcException(new Status(StatusCode.Unavailable, "FakePilot refuses connections."));
-        }
-
-        // A stream is complete once its response (the status trailers too) is on the wire, not when the handler
-        // returns: FakePilot waits for that before it stops the server, so clients see the status, not a reset.
-        context.GetHttpContext().Response.OnCompleted(() =>
-        {
-            stream.MarkCompleted();
-            return Task.CompletedTask;
-        });
-        _streamCounter.Change(1);
-        LogStreamOpened(_logger, stream.Id, methodPath);
-        try
-        {
-            await stream.RunAsync();
-        }
-        finally
-        {
-            lock (_streamsGate)
-            {
-                _streams.Remove(stream);
-            }
-
-            _streamCounter.Change(-1);
-            stream.Dispose();
-        }
-    }
-
-    private AdsStream[] ActiveStreams()
-    {
-        lock (_streamsGate)
-        {
-            return [.. _streams];
-        }
-    }
-
-    private Task PushToAllStreams() => Task.WhenAll(ActiveStreams().SelectMany(s => s.EnqueuePushOfSubscribedTypes()));
-
-    private async Task EndStreamsAsync(IReadOnlyCollection<AdsStream> streams, StreamEndMode mode)
-    {
-        foreach (var stream in streams)
-        {
-            stream.End(mode);
-        }
-
-        await Task.WhenAll(streams.Select(s => s.Completion));
     }
 }

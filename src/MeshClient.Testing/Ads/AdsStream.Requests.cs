@@ -1,10 +1,5 @@
 using System.Collections.Immutable;
-using System.Threading.Channels;
-using Google.Protobuf;
-using Grpc.Core;
-using MeshClient.Testing.Resources;
 using MeshClient.Xds.Protos.Discovery;
-using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Testing.Ads;
 
