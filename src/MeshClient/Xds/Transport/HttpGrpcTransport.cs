@@ -19,6 +19,8 @@ namespace MeshClient.Xds.Transport;
 /// <remarks>
 /// Grpc.Net.Client's own client-side balancer is turned off for this channel: Pilot is one address, the connection is
 /// the handler's, and reconnecting is the ADS client's job (with its backoff on its clock), not a subchannel's.
+/// State-of-the-world requests go through <see cref="DiscoveryRequestMarshaller"/>, which keeps the encoded names of
+/// the subscription for the ACKs that repeat them.
 /// </remarks>
 internal sealed class HttpGrpcTransport : IGrpcTransport
 {
@@ -31,6 +33,16 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     /// <summary>The v3 incremental (delta) ADS method path, from the generated service (delta xDS is v3 only here).</summary>
     public static readonly string DeltaAdsMethodV3 = MethodPath(AdsV3.Descriptor, "DeltaAggregatedResources");
 
+    /// <summary>DiscoveryResponse as the generated client marshals it: parsed from the payload's segments, no copy.</summary>
+    private static readonly Marshaller<DiscoveryResponse> ResponseMarshaller = Marshallers.Create<DiscoveryResponse>(
+        static (response, context) =>
+        {
+            context.SetPayloadLength(response.CalculateSize());
+            response.WriteTo(context.GetBufferWriter());
+            context.Complete();
+        },
+        static context => DiscoveryResponse.Parser.ParseFrom(context.PayloadAsReadOnlySequence()));
+
     // Grpc.Net.Client reads this SocketsHttpHandler property (as Microsoft.Extensions.ServiceDiscovery sets it) and
     // then leaves connecting to the handler instead of running its own balancer.
     private const string LoadBalancingDisabledProperty = "__GrpcLoadBalancingDisabled";
@@ -40,8 +52,11 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     private readonly BearerTokenFile? _token;
     private readonly CallCredentials? _callCredentials;
     private readonly GrpcChannel _channel;
+    private readonly CallInvoker _invoker;
     private readonly AdsV3.AggregatedDiscoveryServiceClient _v3;
-    private readonly AdsV2.AggregatedDiscoveryServiceClient _v2;
+    private readonly DiscoveryRequestMarshaller _requests = new();
+    private readonly Method<DiscoveryRequest, DiscoveryResponse> _adsV3;
+    private readonly Method<DiscoveryRequest, DiscoveryResponse> _adsV2;
     private int _disposed;
 
     /// <summary>Creates the transport; nothing connects until the first call.</summary>
@@ -74,8 +89,13 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
             MaxSendMessageSize = null,
         });
-        _v3 = new AdsV3.AggregatedDiscoveryServiceClient(_channel);
-        _v2 = new AdsV2.AggregatedDiscoveryServiceClient(_channel);
+        _invoker = _channel.CreateCallInvoker();
+        _v3 = new AdsV3.AggregatedDiscoveryServiceClient(_invoker);
+
+        // The state-of-the-world methods write requests through a marshaller that keeps the encoded names (an ACK
+        // repeats every subscribed name); the generated client's marshaller would encode them on every ACK.
+        _adsV3 = AdsMethod(AdsV3.Descriptor, _requests.Marshaller);
+        _adsV2 = AdsMethod(AdsV2.Descriptor, _requests.Marshaller);
     }
 
     /// <summary>The HTTP address calls go to: the configured address with grpc:// read as http://.</summary>
@@ -116,7 +136,7 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         }
 
         var callOptions = new CallOptions(deadline: Deadline(), cancellationToken: cancellationToken, credentials: _callCredentials);
-        var call = methodPath == AdsMethodV3 ? _v3.StreamAggregatedResources(callOptions) : _v2.StreamAggregatedResources(callOptions);
+        var call = _invoker.AsyncDuplexStreamingCall(methodPath == AdsMethodV3 ? _adsV3 : _adsV2, null, callOptions);
         return (IGrpcDuplexCall<TRequest, TResponse>)(object)new GrpcNetDuplexCall<DiscoveryRequest, DiscoveryResponse>(call, Translate);
     }
 
@@ -241,6 +261,10 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
 
         return false;
     }
+
+    /// <summary>The state-of-the-world ADS method of <paramref name="service"/> with the transport's request marshaller.</summary>
+    private static Method<DiscoveryRequest, DiscoveryResponse> AdsMethod(ServiceDescriptor service, Marshaller<DiscoveryRequest> requests) =>
+        new(MethodType.DuplexStreaming, service.FullName, service.FindMethodByName("StreamAggregatedResources").Name, requests, ResponseMarshaller);
 
     private static string MethodPath(ServiceDescriptor service, string method = "StreamAggregatedResources") =>
         $"/{service.FullName}/{service.FindMethodByName(method).Name}";
