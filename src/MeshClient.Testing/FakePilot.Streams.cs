@@ -7,7 +7,7 @@ namespace MeshClient.Testing;
 public sealed partial class FakePilot
 {
     /// <summary>Serves one ADS call: refused (UNAVAILABLE, trailers-only) or run as an <see cref="AdsStream"/> until it ends.</summary>
-    internal async Task ServeAsync(string methodPath, IAsyncStreamReader<byte[]> requests, IServerStreamWriter<byte[]> responses, ServerCallContext context)
+    internal async Task ServeAsync(string methodPath, IAsyncStreamReader<RequestMessage> requests, IServerStreamWriter<byte[]> responses, ServerCallContext context)
     {
         if (!Authenticate(context))
         {

@@ -132,6 +132,31 @@ public sealed class FakePilotProtocolTests : FakePilotTestBase
         Assert.All(acks, r => Assert.Equal(eds.Nonce, r.ResponseNonce));
     }
 
+    [Fact]
+    public async Task Requests_read_into_reused_buffers_carry_their_own_bytes_only()
+    {
+        // Requests are read into pooled buffers: a long one, then shorter ones that may land in the same buffer (the
+        // same size class, 128 to 256 KB), must each be read as sent, never with the tail of an earlier one.
+        SetReviews();
+        ServeMarker();
+        var (call, cds) = await OpenWithCdsAsync();
+        await call.SendAsync(Requests.Ack(cds));
+        string[] Names(int count, string tag) => [.. Enumerable.Range(0, count).Select(i => $"outbound|9080|{tag}|service-{i:D5}.namespace-{i % 13:D2}.svc.cluster.local")];
+        var first = Names(3_000, "a");
+        var second = Names(2_400, "b");
+        await call.SendAsync(Requests.Subscribe(FakePilot.EndpointTypeUrlV3, first));
+        var eds = await call.ReadAsync();
+        await call.SendAsync(Requests.Ack(eds, second));
+        eds = await call.ReadAsync();
+        await call.SendAsync(Requests.Ack(eds, second));
+        await call.SendAsync(Requests.Ack(eds, ReviewsV1));
+        Assert.Equal([ReviewsV1], AssignmentNames(await call.ReadAsync()));
+
+        var edsRequests = Pilot.Requests.Where(r => r.TypeUrl == FakePilot.EndpointTypeUrlV3).ToList();
+        Assert.Equal([first, second, second, [ReviewsV1]], edsRequests.Select(r => r.ResourceNames.ToArray()));
+        Assert.Equal([false, true, true, true], edsRequests.Select(r => r.IsAck));
+    }
+
     /// <summary>An ACK encoded as three concatenated parts (protobuf merges them): names, type URL, names and nonce.</summary>
     private static byte[] SplitNamesAck(DiscoveryResponse response, string firstName, string secondName) =>
     [

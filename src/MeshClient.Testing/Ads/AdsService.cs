@@ -7,6 +7,6 @@ namespace MeshClient.Testing.Ads;
 internal sealed class AdsService(FakePilot pilot)
 {
     /// <summary>Serves one ADS call on <paramref name="methodPath"/>.</summary>
-    public Task ServeAsync(string methodPath, IAsyncStreamReader<byte[]> requests, IServerStreamWriter<byte[]> responses, ServerCallContext context) =>
+    public Task ServeAsync(string methodPath, IAsyncStreamReader<RequestMessage> requests, IServerStreamWriter<byte[]> responses, ServerCallContext context) =>
         pilot.ServeAsync(methodPath, requests, responses, context);
 }

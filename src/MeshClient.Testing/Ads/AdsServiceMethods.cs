@@ -8,7 +8,7 @@ namespace MeshClient.Testing.Ads;
 
 /// <summary>
 /// Binds the v3 and v2 ADS methods (names from the generated services) to <see cref="AdsService"/> with pass-through
-/// marshallers: FakePilot parses each DiscoveryRequest itself (so a request that does not parse ends the call with a
+/// marshallers (requests in pooled buffers, <see cref="RequestMessage"/>): FakePilot parses each DiscoveryRequest itself (so a request that does not parse ends the call with a
 /// status that says so) and may send bytes that are no DiscoveryResponse (<see cref="FakePilot.SendRawMessageAsync"/>).
 /// </summary>
 internal sealed class AdsServiceMethods : IServiceMethodProvider<AdsService>
@@ -16,13 +16,13 @@ internal sealed class AdsServiceMethods : IServiceMethodProvider<AdsService>
     private static readonly Marshaller<byte[]> PassThrough = Marshallers.Create(static (byte[] bytes) => bytes, static bytes => bytes);
 
     /// <summary>The v3 ADS method.</summary>
-    public static readonly Method<byte[], byte[]> V3 = Create(AdsV3.Descriptor);
+    public static readonly Method<RequestMessage, byte[]> V3 = Create(AdsV3.Descriptor);
 
     /// <summary>The v2 ADS method.</summary>
-    public static readonly Method<byte[], byte[]> V2 = Create(AdsV2.Descriptor);
+    public static readonly Method<RequestMessage, byte[]> V2 = Create(AdsV2.Descriptor);
 
     /// <summary>The v3 incremental (delta) ADS method.</summary>
-    public static readonly Method<byte[], byte[]> DeltaV3 = Create(AdsV3.Descriptor, "DeltaAggregatedResources");
+    public static readonly Method<RequestMessage, byte[]> DeltaV3 = Create(AdsV3.Descriptor, "DeltaAggregatedResources");
 
     /// <inheritdoc />
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<AdsService> context)
@@ -34,6 +34,6 @@ internal sealed class AdsServiceMethods : IServiceMethodProvider<AdsService>
         }
     }
 
-    private static Method<byte[], byte[]> Create(ServiceDescriptor service, string method = "StreamAggregatedResources") =>
-        new(MethodType.DuplexStreaming, service.FullName, service.FindMethodByName(method).Name, PassThrough, PassThrough);
+    private static Method<RequestMessage, byte[]> Create(ServiceDescriptor service, string method = "StreamAggregatedResources") =>
+        new(MethodType.DuplexStreaming, service.FullName, service.FindMethodByName(method).Name, RequestMessage.Marshaller, PassThrough);
 }

@@ -23,7 +23,7 @@ internal sealed partial class AdsStream
     public bool IsDelta => string.Equals(MethodPath, AdsServiceMethods.DeltaV3.FullName, StringComparison.Ordinal);
 
     /// <summary>Parses and handles one delta request; returns how the stream ends, or <see langword="null"/> to go on.</summary>
-    private ReadOutcome? ReadDelta(byte[] message, ref bool first)
+    private ReadOutcome? ReadDelta(ReadOnlySpan<byte> message, ref bool first)
     {
         DeltaDiscoveryRequest request;
         try

@@ -14,16 +14,16 @@ internal sealed partial class AdsStream
     /// bytes are the same (then the returned message's own resource_names are empty and the names are not decoded
     /// again): a state-of-the-world ACK repeats every subscribed name, 10,000 strings at mesh scale.
     /// </summary>
-    private DiscoveryRequest ParseRequest(byte[] message, out ImmutableArray<string> names)
+    private DiscoveryRequest ParseRequest(ReadOnlySpan<byte> message, out ImmutableArray<string> names)
     {
         if (RequestNamesRange.TryFind(message, out var start, out var end) && end > start)
         {
-            var range = message.AsSpan(start, end - start);
+            var range = message[start..end];
             if (range.SequenceEqual(_lastNamesBytes))
             {
                 var rest = new byte[message.Length - range.Length];
-                message.AsSpan(0, start).CopyTo(rest);
-                message.AsSpan(end).CopyTo(rest.AsSpan(start));
+                message[..start].CopyTo(rest);
+                message[end..].CopyTo(rest.AsSpan(start));
                 var withoutNames = DiscoveryRequest.Parser.ParseFrom(rest);
                 names = _lastNames;
                 return withoutNames;

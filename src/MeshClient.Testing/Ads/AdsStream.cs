@@ -11,17 +11,23 @@ namespace MeshClient.Testing.Ads;
 /// <summary>
 /// One ADS stream (one Grpc.AspNetCore call) on the server side, behaving like Pilot: the first request must carry a
 /// parseable node id; stale nonces and NACKs are not answered; an ACK is answered only when the subscribed names
-/// changed. Requests are read by <see cref="RunAsync"/>; responses are written, in order, by one writer loop. The
+/// changed. Requests are read by <see cref="RunAsync"/>; responses are written, in order, by one writer loop, which
+/// runs on the thread that queued the response when it is idle. The
 /// call's messages are bytes (pass-through marshallers): requests are parsed here, responses serialized here.
 /// </summary>
 internal sealed partial class AdsStream : IDisposable
 {
     private readonly FakePilot _pilot;
-    private readonly IAsyncStreamReader<byte[]> _requests;
+    private readonly IAsyncStreamReader<RequestMessage> _requests;
     private readonly IServerStreamWriter<byte[]> _responses;
     private readonly ServerCallContext _context;
     private readonly ILogger _logger;
-    private readonly Channel<OutboundItem> _outbound = Channel.CreateUnbounded<OutboundItem>(new UnboundedChannelOptions { SingleReader = true });
+
+    // The writer loop continues on the thread that queues an item (synchronous continuations): a push starts on the
+    // thread that asks for it instead of waiting for a thread-pool thread to pick the writer up (0.35 to 0.6 ms at the
+    // median and 4 ms at p95 on the shared 2-core machine). Items still go out one at a time, in order.
+    private readonly Channel<OutboundItem> _outbound = Channel.CreateUnbounded<OutboundItem>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly CancellationTokenSource _end = new();
     private readonly object _gate = new();
     private readonly Dictionary<string, TypeState> _types = new(StringComparer.Ordinal);
@@ -31,7 +37,7 @@ internal sealed partial class AdsStream : IDisposable
 
     public AdsStream(
         FakePilot pilot,
-        IAsyncStreamReader<byte[]> requests,
+        IAsyncStreamReader<RequestMessage> requests,
         IServerStreamWriter<byte[]> responses,
         ServerCallContext context,
         int id,
@@ -177,11 +183,22 @@ internal sealed partial class AdsStream : IDisposable
                     return new ReadOutcome(StatusCode.OK, null);
                 }
 
+                var message = _requests.Current;
                 if (IsDelta)
                 {
-                    if (ReadDelta(_requests.Current, ref first) is { } ended)
+                    ReadOutcome? ended;
+                    try
                     {
-                        return ended;
+                        ended = ReadDelta(message.Span, ref first);
+                    }
+                    finally
+                    {
+                        message.Return();
+                    }
+
+                    if (ended is { } outcome)
+                    {
+                        return outcome;
                     }
 
                     continue;
@@ -191,11 +208,16 @@ internal sealed partial class AdsStream : IDisposable
                 ImmutableArray<string> names;
                 try
                 {
-                    request = ParseRequest(_requests.Current, out names);
+                    request = ParseRequest(message.Span, out names);
                 }
                 catch (InvalidProtocolBufferException ex)
                 {
                     return new ReadOutcome(StatusCode.Internal, "Failed to deserialize the DiscoveryRequest: " + ex.Message);
+                }
+                finally
+                {
+                    // Parsed: nothing refers to the buffer any more (names and fields are copied out of it).
+                    message.Return();
                 }
 
                 if (first)
