@@ -24,8 +24,8 @@ internal sealed partial class AdsStream : IDisposable
     private readonly ILogger _logger;
 
     // The writer loop continues on the thread that queues an item (synchronous continuations): a push starts on the
-    // thread that asks for it instead of waiting for a thread-pool thread to pick the writer up (0.35 to 0.6 ms at the
-    // median and 4 ms at p95 on the shared 2-core machine). Items still go out one at a time, in order.
+    // thread that asks for it instead of waiting for a thread-pool thread to pick the writer up (a hop before every
+    // push, long when the cores are busy). Items still go out one at a time, in order.
     private readonly Channel<OutboundItem> _outbound = Channel.CreateUnbounded<OutboundItem>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = true });
     private readonly CancellationTokenSource _end = new();
