@@ -9,11 +9,14 @@ namespace MeshClient.Benchmarks.Http;
 /// A diagnostic beside <see cref="HttpThroughMeshBenchmarks"/> for a shared machine (<c>--cpu-per-call [rounds]
 /// [batch]</c>): the process's CPU time per call (client and in-process Kestrel server together, from
 /// <c>CLOCK_PROCESS_CPUTIME_ID</c>), which other processes' load disturbs far less than elapsed time, for the three
-/// columns of the benchmark, sequential and 16 in flight, in batches interleaved in a shuffled order each round; each
-/// column is read as the median of its same-round CPU ratios to direct. <c>--cpu-loop column protocol seconds</c> runs
-/// one column alone (for <c>perf record</c>). Not a speed claim: the benchmarks are.
+/// columns of the benchmark, sequential and 16 in flight, in batches interleaved in a shuffled order each round (a
+/// batch is <c>batch</c> sequential calls, or <c>batch / 4</c> groups of 16 calls in flight); each column is read as
+/// the median of its same-round CPU ratios to direct. <c>--cpu-loop column protocol seconds</c> runs one column alone
+/// (0 to 5 in the order of <see cref="Columns"/>, or 10 + i for <see cref="SequentialCostVariants"/>' variant i with 16
+/// in flight), warming for the first half of the time and printing <c>begin</c> and <c>end</c> around the measured
+/// half, for <c>perf stat -p</c> or <c>perf record -p</c>. Not a speed claim: the benchmarks are.
 /// </summary>
-internal static partial class HttpCpuPerCall
+internal static class HttpCpuPerCall
 {
     private static readonly string[] Columns = ["Direct", "MeshClient", "ServiceDiscovery", "Direct x16", "MeshClient x16", "ServiceDiscovery x16"];
 
@@ -100,7 +103,6 @@ internal static partial class HttpCpuPerCall
 
     private static async Task LoopAsync(Func<Task> batch, int callsPerBatch, string name, HttpProtocols protocol, double seconds)
     {
-
         // Warm-up: the first half of the time (tiering settles), then the measured half.
         var warm = Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < seconds / 2)
