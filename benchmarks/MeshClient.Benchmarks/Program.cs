@@ -17,6 +17,23 @@ if (args is ["--cost-rounds", .. var roundArgs])
     return;
 }
 
+if (args is ["--cpu-per-call", .. var cpuArgs])
+{
+    await HttpCpuPerCall.RunAsync(
+        cpuArgs is [var rounds, ..] ? int.Parse(rounds, CultureInfo.InvariantCulture) : 40,
+        cpuArgs is [_, var batch, ..] ? int.Parse(batch, CultureInfo.InvariantCulture) : 400);
+    return;
+}
+
+if (args is ["--cpu-loop", var loopColumn, var loopProtocol, var loopSeconds])
+{
+    await HttpCpuPerCall.LoopAsync(
+        int.Parse(loopColumn, CultureInfo.InvariantCulture),
+        Enum.Parse<Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols>(loopProtocol),
+        double.Parse(loopSeconds, CultureInfo.InvariantCulture));
+    return;
+}
+
 if (args is ["--retained-by-type"])
 {
     MeshClient.Benchmarks.Scale.RetainedByType.Run();

@@ -9,11 +9,17 @@ namespace MeshClient.Http;
 /// address) and the Host value that keeps the logical service, cached per <see cref="MeshEndpoint"/> object of the
 /// registry's snapshot for the last logical URI sent there. A new snapshot brings new endpoint objects, so the cache
 /// goes with the registry; a hit allocates nothing, and SocketsHttpHandler reads the strings it needs from the same
-/// <see cref="Uri"/> (which computes them once) call after call.
+/// <see cref="Uri"/> (which computes them once) call after call. In front of the table (whose lookup was about 0.25 %
+/// of a call's CPU in a profile), a small direct-mapped array of recent endpoints answers a hit with one reference
+/// comparison; it holds at most <see cref="RecentSlots"/> endpoints of older snapshots alive until their slots are reused.
 /// </summary>
 internal sealed class EndpointRequestTarget
 {
+    /// <summary>The slots of the recent-endpoints array (a power of two).</summary>
+    internal const int RecentSlots = 64;
+
     private static readonly ConditionalWeakTable<MeshEndpoint, EndpointRequestTarget> ByEndpoint = new();
+    private static readonly Recent?[] RecentTargets = new Recent?[RecentSlots];
 
     private readonly string _authority;
     private Entry? _last;
@@ -26,8 +32,19 @@ internal sealed class EndpointRequestTarget
     }
 
     /// <summary>The target of <paramref name="endpoint"/>, created at its first call.</summary>
-    public static EndpointRequestTarget Of(MeshEndpoint endpoint) =>
-        ByEndpoint.TryGetValue(endpoint, out var target) ? target : ByEndpoint.GetValue(endpoint, static e => new EndpointRequestTarget(e));
+    public static EndpointRequestTarget Of(MeshEndpoint endpoint)
+    {
+        ref var slot = ref RecentTargets[RuntimeHelpers.GetHashCode(endpoint) & (RecentSlots - 1)];
+        var recent = Volatile.Read(ref slot);
+        if (recent is not null && ReferenceEquals(recent.Endpoint, endpoint))
+        {
+            return recent.Target;
+        }
+
+        var target = ByEndpoint.TryGetValue(endpoint, out var known) ? known : ByEndpoint.GetValue(endpoint, static e => new EndpointRequestTarget(e));
+        Volatile.Write(ref slot, new Recent(endpoint, target));
+        return target;
+    }
 
     /// <summary>The endpoint URI and Host value of a request for <paramref name="logical"/> (an absolute URI naming the service).</summary>
     public Entry For(Uri logical)
@@ -51,4 +68,7 @@ internal sealed class EndpointRequestTarget
     /// <param name="Uri">The same scheme, path and query at the endpoint's address.</param>
     /// <param name="Host">The logical URI's authority, for the Host header.</param>
     internal sealed record Entry(Uri Logical, Uri Uri, string Host);
+
+    /// <summary>A recently used endpoint and its target.</summary>
+    private sealed record Recent(MeshEndpoint Endpoint, EndpointRequestTarget Target);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Threading.Tasks.Sources;
 using MeshClient.Diagnostics;
 using MeshClient.LoadBalancing;
 using MeshClient.Resilience;
@@ -13,14 +12,17 @@ namespace MeshClient.Http;
 /// One routed call through <see cref="MeshRoutingHandler"/>, as a reusable state machine: sets the call up (activity,
 /// timeout, endpoint URI, Host header), sends the first attempt, and when it completes reports it and ends the call,
 /// or hands it to the retry pipeline when a retry is due. The handler keeps a pool of these, so a call allocates only
-/// the task its caller awaits, not a state machine holding the call's state.
+/// the task its caller awaits, not a state machine holding the call's state. That task is a plain one from an
+/// <see cref="AsyncTaskMethodBuilder{TResult}"/> (as an async method's would be, without the state machine's box),
+/// completed when the call ends; the object goes back to the pool just before, so its caller's continuation never
+/// calls back into it (no <c>IValueTaskSource</c> wrapped by <c>AsTask</c>, no result callback).
 /// </summary>
-internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
+internal sealed class RoutedSend
 {
     private const string HostHeader = "Host";
 
     private readonly Action _onSent;
-    private ManualResetValueTaskSourceCore<HttpResponseMessage> _core;
+    private AsyncTaskMethodBuilder<HttpResponseMessage> _result;
     private ConfiguredTaskAwaitable<HttpResponseMessage>.ConfiguredTaskAwaiter _sent;
     private MeshRoutingHandler? _handler;
     private HttpRequestMessage? _request;
@@ -70,7 +72,9 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
         PeerTlsRequest.Apply(request, decision, decision.Endpoint!);
         _endpointCall = handler.Router.BeginCall(decision);
 
-        var result = new ValueTask<HttpResponseMessage>(this, _core.Version);
+        // The task is created now, before the call can complete on another thread (the builder is no lock).
+        _result = AsyncTaskMethodBuilder<HttpResponseMessage>.Create();
+        var result = _result.Task;
         Task<HttpResponseMessage> sent;
         try
         {
@@ -98,28 +102,8 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
             Activity.Current = callerActivity;
         }
 
-        return result.AsTask();
+        return result;
     }
-
-    HttpResponseMessage IValueTaskSource<HttpResponseMessage>.GetResult(short token)
-    {
-        try
-        {
-            return _core.GetResult(token);
-        }
-        finally
-        {
-            var handler = _handler!;
-            _handler = null;
-            _core.Reset();
-            handler.Sends.Return(this);
-        }
-    }
-
-    ValueTaskSourceStatus IValueTaskSource<HttpResponseMessage>.GetStatus(short token) => _core.GetStatus(token);
-
-    void IValueTaskSource<HttpResponseMessage>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _core.OnCompleted(continuation, state, token, flags);
 
     /// <summary>The first attempt has its response headers, or failed.</summary>
     private void OnSent()
@@ -190,7 +174,10 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
         Complete(outcome, call.Attempts);
     }
 
-    /// <summary>Ends the call: completes the activity, restores the request, gives back the timeout, and completes the caller's task.</summary>
+    /// <summary>
+    /// Ends the call: completes the activity, restores the request, gives back the timeout and this object, and
+    /// completes the caller's task.
+    /// </summary>
     private void Complete(in Outcome<HttpResponseMessage> outcome, int attempts)
     {
         var handler = _handler!;
@@ -223,15 +210,20 @@ internal sealed class RoutedSend : IValueTaskSource<HttpResponseMessage>
         _timeoutSource = null;
         _callerLink = default;
         _endpointCall = default;
+        var result = _result;
+        _result = default;
+        _handler = null;
+        handler.Sends.Return(this);
 
-        // Last: the caller's continuation may run here and give this object back to the pool.
+        // Last, from locals only: the caller's continuation may run here, and this object may serve another call.
+        // An OperationCanceledException cancels the task, as an async method's would.
         if (outcome.Exception is { } exception)
         {
-            _core.SetException(exception);
+            result.SetException(exception);
         }
         else
         {
-            _core.SetResult(outcome.Result!);
+            result.SetResult(outcome.Result!);
         }
     }
 }

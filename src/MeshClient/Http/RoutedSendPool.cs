@@ -1,8 +1,8 @@
 namespace MeshClient.Http;
 
 /// <summary>
-/// The idle <see cref="RoutedSend"/>s of one handler: a call takes one (or creates one) and gives it back when its
-/// caller has its result. Lock-free; holds at most <see cref="Capacity"/>, enough for the calls in flight of a busy
+/// The idle <see cref="RoutedSend"/>s of one handler: a call takes one (or creates one) and gives it back when it
+/// ends, just before its caller's task completes. Lock-free; holds at most <see cref="Capacity"/>, enough for the calls in flight of a busy
 /// client (more in flight only means more are created, and dropped when they come back).
 /// </summary>
 internal sealed class RoutedSendPool

@@ -49,8 +49,9 @@ internal sealed class TimeoutSourcePool
     {
         ArgumentNullException.ThrowIfNull(source);
 
-        // Disarms the timer (a no-op once cancelled); TryReset then fails when the timer fired or is firing.
-        source.CancelAfter(Timeout.InfiniteTimeSpan);
+        // TryReset disarms the timer itself (one timer change, under the timer queue's lock) and fails once the source
+        // is cancelled; a separate CancelAfter(Infinite) first would take that lock a second time per call. On another
+        // TimeProvider than System (a FakeTimeProvider), TryReset always fails: such sources are disposed, never reused.
         if (source.TryReset() && !source.IsCancellationRequested)
         {
             var idle = _idle;

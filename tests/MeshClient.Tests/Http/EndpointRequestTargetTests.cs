@@ -50,4 +50,23 @@ public sealed class EndpointRequestTargetTests
         Assert.NotSame(EndpointRequestTarget.Of(endpoint), EndpointRequestTarget.Of(new MeshEndpoint("10.0.0.7", 9080)));
         Assert.Equal(first.Uri, EndpointRequestTarget.Of(new MeshEndpoint("10.0.0.7", 9080)).For(new Uri("http://reviews:9080/reviews/1")).Uri);
     }
+
+    [Fact]
+    public void Endpoints_that_share_a_recent_slot_each_keep_their_own_target()
+    {
+        // More endpoints than the recent-endpoints array has slots: some share a slot and push each other out, and
+        // every lookup still answers the endpoint's own target (the same object each time).
+        var endpoints = Enumerable.Range(1, EndpointRequestTarget.RecentSlots * 4).Select(i => new MeshEndpoint($"10.0.{i / 250}.{i % 250}", 9080)).ToArray();
+        var first = endpoints.Select(EndpointRequestTarget.Of).ToArray();
+
+        for (var round = 0; round < 2; round++)
+        {
+            for (var i = 0; i < endpoints.Length; i++)
+            {
+                var target = EndpointRequestTarget.Of(endpoints[i]);
+                Assert.Same(first[i], target);
+                Assert.Equal($"http://10.0.{(i + 1) / 250}.{(i + 1) % 250}:9080/x", target.For(new Uri("http://reviews:9080/x")).Uri.AbsoluteUri);
+            }
+        }
+    }
 }
