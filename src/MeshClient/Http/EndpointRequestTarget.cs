@@ -19,13 +19,15 @@ internal sealed class EndpointRequestTarget
     internal const int RecentSlots = 64;
 
     private static readonly ConditionalWeakTable<MeshEndpoint, EndpointRequestTarget> ByEndpoint = new();
-    private static readonly Recent?[] RecentTargets = new Recent?[RecentSlots];
+    private static readonly EndpointRequestTarget?[] RecentTargets = new EndpointRequestTarget?[RecentSlots];
 
+    private readonly MeshEndpoint _endpoint;
     private readonly string _authority;
     private Entry? _last;
 
     private EndpointRequestTarget(MeshEndpoint endpoint)
     {
+        _endpoint = endpoint;
         _authority = endpoint.Address.Contains(':', StringComparison.Ordinal)
             ? string.Create(CultureInfo.InvariantCulture, $"[{endpoint.Address}]:{endpoint.Port}")
             : string.Create(CultureInfo.InvariantCulture, $"{endpoint.Address}:{endpoint.Port}");
@@ -36,13 +38,15 @@ internal sealed class EndpointRequestTarget
     {
         ref var slot = ref RecentTargets[RuntimeHelpers.GetHashCode(endpoint) & (RecentSlots - 1)];
         var recent = Volatile.Read(ref slot);
-        if (recent is not null && ReferenceEquals(recent.Endpoint, endpoint))
+        if (recent is not null && ReferenceEquals(recent._endpoint, endpoint))
         {
-            return recent.Target;
+            return recent;
         }
 
+        // A miss allocates nothing (the slot takes the target itself), so a service of more endpoints than slots
+        // costs the table's lookup per call, as before the array, and no garbage.
         var target = ByEndpoint.TryGetValue(endpoint, out var known) ? known : ByEndpoint.GetValue(endpoint, static e => new EndpointRequestTarget(e));
-        Volatile.Write(ref slot, new Recent(endpoint, target));
+        Volatile.Write(ref slot, target);
         return target;
     }
 
@@ -68,7 +72,4 @@ internal sealed class EndpointRequestTarget
     /// <param name="Uri">The same scheme, path and query at the endpoint's address.</param>
     /// <param name="Host">The logical URI's authority, for the Host header.</param>
     internal sealed record Entry(Uri Logical, Uri Uri, string Host);
-
-    /// <summary>A recently used endpoint and its target.</summary>
-    private sealed record Recent(MeshEndpoint Endpoint, EndpointRequestTarget Target);
 }

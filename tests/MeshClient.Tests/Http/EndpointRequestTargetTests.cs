@@ -69,4 +69,27 @@ public sealed class EndpointRequestTargetTests
             }
         }
     }
+
+    [Fact]
+    public void Looking_up_known_targets_allocates_nothing_even_when_slots_are_shared()
+    {
+        // A service of more endpoints than slots, picked in turn: lookups miss the recent array often, and a miss must
+        // not allocate per call (the slot takes the target itself).
+        var endpoints = Enumerable.Range(1, EndpointRequestTarget.RecentSlots * 4).Select(i => new MeshEndpoint($"10.1.{i / 250}.{i % 250}", 9080)).ToArray();
+        foreach (var endpoint in endpoints)
+        {
+            EndpointRequestTarget.Of(endpoint);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var endpoint in endpoints)
+            {
+                EndpointRequestTarget.Of(endpoint);
+            }
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
