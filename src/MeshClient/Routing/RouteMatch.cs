@@ -56,7 +56,7 @@ internal sealed class RouteMatch
         {
             var condition = conditions[i];
             var slot = slots is not null ? slots[i] : -1;
-            if (slot >= 0 ? !snapshot.Has(slot) || !condition.Matches(snapshot.Value(slot)) : !MatchesDirect(condition, headers))
+            if (slot >= 0 ? !snapshot.Has(slot) || !condition.Matches(snapshot.Value(slot), snapshot.IsInteger(slot), snapshot.Integer(slot)) : !MatchesDirect(condition, headers))
             {
                 return false;
             }

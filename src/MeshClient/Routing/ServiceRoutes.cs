@@ -24,7 +24,7 @@ internal sealed class ServiceRoutes
         var names = new List<string>();
         foreach (var plan in rules)
         {
-            plan.AssignHeaderSlots(names);
+            IntegerSlots |= plan.AssignHeaderSlots(names);
         }
 
         HeaderNames = [.. names];
@@ -46,6 +46,9 @@ internal sealed class ServiceRoutes
 
     /// <summary>The distinct headers the rules test (up to <see cref="HeaderSnapshot.Capacity"/>), read once per decision.</summary>
     public string[] HeaderNames { get; }
+
+    /// <summary>The slots of <see cref="HeaderNames"/> (a bit each) whose values numeric conditions test: parsed once per decision.</summary>
+    public int IntegerSlots { get; }
 
     /// <summary>The name and port the routes were looked up by (the name instance of the first lookup).</summary>
     public ServiceKey Key { get; }
@@ -95,7 +98,7 @@ internal sealed class ServiceRoutes
     private RulePlan? FirstMatchByConditions<THeaders>(in RouteRequest request, in THeaders headers)
         where THeaders : IRouteHeaders, allows ref struct
     {
-        var snapshot = HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, HeaderNames);
+        var snapshot = HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, HeaderNames, IntegerSlots);
         var rules = Rules;
         for (var i = 0; i < rules.Length; i++)
         {
