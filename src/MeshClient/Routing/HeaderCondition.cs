@@ -83,9 +83,13 @@ internal sealed class HeaderCondition
 
     public bool CaseInsensitive { get; }
 
+    /// <summary>Whether testing a value runs a regex (one that is not a set of literals): too costly to test ahead of need.</summary>
+    public bool RunsRegex => Regex is not null && _literals is null;
+
     /// <summary>
     /// Whether the condition has bounds that compare whole numbers as longs: a value it tests is worth parsing once
-    /// per decision (<see cref="HeaderSnapshot"/>) and passing to <see cref="Matches(ReadOnlySpan{char}, bool, long)"/>.
+    /// per decision (<see cref="HeaderSnapshot"/>, <see cref="ConditionTable"/>) and passing to
+    /// <see cref="Matches(ReadOnlySpan{char}, bool, long)"/>.
     /// </summary>
     public bool HasIntegerBounds => _bounds != 0 && _integralBounds;
 

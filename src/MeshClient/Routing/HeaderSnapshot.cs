@@ -7,7 +7,7 @@ namespace MeshClient.Routing;
 /// so rules that test the same header do not look it up again; a value that numeric conditions test is also parsed
 /// once, as a whole number, when it is one.
 /// </summary>
-internal ref struct HeaderSnapshot
+internal ref struct HeaderSnapshot : IHeaderValueSink
 {
     /// <summary>The most distinct header names kept; rules over more names read the others directly.</summary>
     public const int Capacity = 4;
@@ -35,7 +35,7 @@ internal ref struct HeaderSnapshot
         if (typeof(THeaders) == typeof(HttpRequestHeadersReader))
         {
             // A JIT-time constant: the other branch is not compiled for this reader.
-            Unsafe.As<THeaders, HttpRequestHeadersReader>(ref Unsafe.AsRef(in headers)).ReadInto(ref snapshot, names);
+            Unsafe.As<THeaders, HttpRequestHeadersReader>(ref Unsafe.AsRef(in headers)).ReadInto(names, ref snapshot);
         }
         else
         {
@@ -43,7 +43,7 @@ internal ref struct HeaderSnapshot
             {
                 if (headers.TryGetValue(names[i], out var value))
                 {
-                    snapshot.Set(i, value);
+                    snapshot.Accept(i, value);
                 }
             }
         }
@@ -92,7 +92,7 @@ internal ref struct HeaderSnapshot
     };
 
     /// <summary>Keeps <paramref name="value"/> for <paramref name="slot"/>.</summary>
-    public void Set(int slot, ReadOnlySpan<char> value)
+    public void Accept(int slot, ReadOnlySpan<char> value)
     {
         _found |= 1 << slot;
         switch (slot)

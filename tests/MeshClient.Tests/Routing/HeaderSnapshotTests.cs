@@ -41,7 +41,7 @@ public sealed class HeaderSnapshotTests
             var onePass = HeaderSnapshot.Read(reader, names, integerSlots);
             var perName = HeaderSnapshot.Read(new PerNameReader(reader), names, integerSlots);
             var direct = default(HeaderSnapshot);
-            reader.ReadInto(ref direct, names);
+            reader.ReadInto(names, ref direct);
 
             Assert.True(perName.Found == onePass.Found, because);
             Assert.True(perName.Found == direct.Found, because);
