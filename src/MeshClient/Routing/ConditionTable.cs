@@ -4,14 +4,14 @@ namespace MeshClient.Routing;
 
 /// <summary>
 /// The header conditions of a service's rules as one flat table, evaluated once per decision while the headers are
-/// read: each distinct condition sets its bit when it holds, and a rule's header conditions hold when all of its bits
+/// read: each condition sets its bit when it holds, and a rule's header conditions hold when all of its bits
 /// are set. No header value is kept and no rule walk tests a header. Built only when every condition is cheap and
 /// exact to evaluate ahead (no regex that runs; a regex that is a set of literals is a lookup) and each tests one of the
 /// snapshot's names; otherwise rules are tested one by one (<see cref="HeaderSnapshot"/>).
 /// </summary>
 internal sealed class ConditionTable
 {
-    /// <summary>The most distinct conditions one table holds (a bit each).</summary>
+    /// <summary>The most conditions one table holds (a bit each).</summary>
     internal const int MaxConditions = 64;
 
     private readonly string[] _names;
@@ -35,17 +35,17 @@ internal sealed class ConditionTable
     /// <summary>For each rule (in the order given), the bits of its header conditions; 0 for a rule without any.</summary>
     public ulong[] RuleMasks { get; }
 
-    /// <summary>The number of distinct conditions.</summary>
+    /// <summary>The number of conditions.</summary>
     public int Count => _conditions.Length;
 
     /// <summary>
     /// The table of <paramref name="rules"/> (their header slots assigned among <paramref name="names"/>), or
     /// <see langword="null"/> when a condition runs a regex, reads a header outside the snapshot's names, or there are
-    /// more than <see cref="MaxConditions"/> distinct conditions.
+    /// more than <see cref="MaxConditions"/> conditions.
     /// </summary>
     public static ConditionTable? TryCreate(RulePlan[] rules, string[] names, int integerSlots)
     {
-        var distinct = new List<(int Slot, HeaderCondition Condition)>();
+        var listed = new List<(int Slot, HeaderCondition Condition)>();
         var ruleMasks = new ulong[rules.Length];
         for (var r = 0; r < rules.Length; r++)
         {
@@ -63,30 +63,25 @@ internal sealed class ConditionTable
                     return null;
                 }
 
-                var index = distinct.FindIndex(d => d.Slot == slots[i] && ReferenceEquals(d.Condition, condition));
-                if (index < 0)
+                if (listed.Count == MaxConditions)
                 {
-                    if (distinct.Count == MaxConditions)
-                    {
-                        return null;
-                    }
-
-                    distinct.Add((slots[i], condition));
-                    index = distinct.Count - 1;
+                    return null;
                 }
 
-                ruleMasks[r] |= 1UL << index;
+                // Each rule's conditions are its own objects: one bit each.
+                ruleMasks[r] |= 1UL << listed.Count;
+                listed.Add((slots[i], condition));
             }
         }
 
-        // Ordered by slot, so a header's conditions are one run; the bits stay those given above.
-        var order = Enumerable.Range(0, distinct.Count).OrderBy(i => distinct[i].Slot).ThenBy(i => i).ToArray();
-        var conditions = order.Select(i => distinct[i].Condition).ToArray();
+        // Ordered by slot (a stable sort), so a header's conditions are one run; the bits stay those given above.
+        var order = Enumerable.Range(0, listed.Count).OrderBy(i => listed[i].Slot).ToArray();
+        var conditions = order.Select(i => listed[i].Condition).ToArray();
         var bits = order.Select(i => 1UL << i).ToArray();
         var starts = new int[names.Length + 1];
         for (var slot = 0; slot < names.Length; slot++)
         {
-            starts[slot + 1] = starts[slot] + distinct.Count(d => d.Slot == slot);
+            starts[slot + 1] = starts[slot] + listed.Count(d => d.Slot == slot);
         }
 
         return new ConditionTable(names, integerSlots, conditions, bits, starts, ruleMasks);

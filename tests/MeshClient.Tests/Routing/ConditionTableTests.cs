@@ -124,7 +124,7 @@ public sealed class ConditionTableTests
     }
 
     [Fact]
-    public void The_table_holds_each_condition_once_with_each_rule_asking_for_its_own()
+    public void The_table_holds_a_bit_per_condition_and_each_rule_asks_for_its_own()
     {
         var router = Router("""
             routeRule:

@@ -74,6 +74,31 @@ public sealed class HeaderSnapshotTests
     }
 
     [Fact]
+    public void A_reader_without_headers_reads_none()
+    {
+        var reader = default(HttpRequestHeadersReader);
+        var direct = default(HeaderSnapshot);
+
+        reader.ReadInto(["X-User", "X-Age"], ref direct);
+
+        Assert.Equal(0, direct.Found);
+        Assert.Equal(0, HeaderSnapshot.Read(reader, ["X-User"], integerSlots: 1).Found);
+        Assert.False(reader.TryGetValue("X-User", out var value));
+        Assert.True(value.IsEmpty);
+    }
+
+    [Fact]
+    public void Each_wanted_header_is_given_once_in_stored_order_under_its_slot()
+    {
+        using var message = Message(["X-Age=1", "X-B=2", "X-User=u", "X-C=3", "X-Tenant=t"]);
+        var sink = new RecordingSink([]);
+
+        new HttpRequestHeadersReader(message.Headers).ReadInto(["X-Tenant", "X-User", "X-Age", "X-Missing"], ref sink);
+
+        Assert.Equal(["2=1", "1=u", "0=t"], sink.Accepted);
+    }
+
+    [Fact]
     public void A_value_that_is_not_a_whole_number_is_not_parsed_as_one()
     {
         using var message = Message(["X-Age=18.5", "X-User=-7", "X-Tenant=1e3"]);
@@ -155,6 +180,13 @@ public sealed class HeaderSnapshotTests
         }
 
         return message;
+    }
+
+    private readonly struct RecordingSink(List<string> accepted) : IHeaderValueSink
+    {
+        public List<string> Accepted => accepted;
+
+        public void Accept(int slot, ReadOnlySpan<char> value) => accepted.Add($"{slot}={value}");
     }
 
     /// <summary>The same reader through the per-name path (another type, so the snapshot does not read it in one pass).</summary>
