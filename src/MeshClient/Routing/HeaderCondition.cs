@@ -83,7 +83,33 @@ internal sealed class HeaderCondition
 
     public bool CaseInsensitive { get; }
 
+    /// <summary>Whether testing a value runs a regex (one that is not a set of literals): too costly to test ahead of need.</summary>
+    public bool RunsRegex => Regex is not null && _literals is null;
+
+    /// <summary>
+    /// Whether the condition has bounds that compare whole numbers as longs: a value it tests is worth parsing once
+    /// per decision (<see cref="HeaderSnapshot"/>, <see cref="ConditionTable"/>) and passing to
+    /// <see cref="Matches(ReadOnlySpan{char}, bool, long)"/>.
+    /// </summary>
+    public bool HasIntegerBounds => _bounds != 0 && _integralBounds;
+
     public bool Matches(ReadOnlySpan<char> value)
+    {
+        var isInteger = false;
+        long integer = 0;
+        if (HasIntegerBounds)
+        {
+            isInteger = TryParseInteger(value, out integer);
+        }
+
+        return Matches(value, isInteger, integer);
+    }
+
+    /// <summary>Whether <paramref name="value"/> matches, given whether it is a whole number (<see cref="TryParseInteger"/>) and which.</summary>
+    /// <param name="value">The header's value.</param>
+    /// <param name="isInteger">Whether <see cref="TryParseInteger"/> reads <paramref name="value"/>; may be <see langword="false"/> when <see cref="HasIntegerBounds"/> is.</param>
+    /// <param name="integer">The number it reads.</param>
+    public bool Matches(ReadOnlySpan<char> value, bool isInteger, long integer)
     {
         if (Exact is not null && !EqualsText(value, Exact))
         {
@@ -95,7 +121,7 @@ internal sealed class HeaderCondition
             return false;
         }
 
-        if (_bounds != 0 && !MatchesBounds(value))
+        if (_bounds != 0 && !MatchesBounds(value, isInteger, integer))
         {
             return false;
         }
@@ -108,7 +134,7 @@ internal sealed class HeaderCondition
         return Regex is null || MatchesRegex(Regex, value);
     }
 
-    /// <summary>Runs the regex; a match that times out counts as no match. Apart, so <see cref="Matches"/> has no exception handler (which would keep its value in memory).</summary>
+    /// <summary>Runs the regex; a match that times out counts as no match. Apart, so <see cref="Matches(ReadOnlySpan{char}, bool, long)"/> has no exception handler (which would keep its value in memory).</summary>
     private static bool MatchesRegex(Regex regex, ReadOnlySpan<char> value)
     {
         try
@@ -125,10 +151,10 @@ internal sealed class HeaderCondition
     private bool EqualsText(ReadOnlySpan<char> value, string text) =>
         _comparison == StringComparison.Ordinal ? value.SequenceEqual(text) : value.Equals(text, StringComparison.OrdinalIgnoreCase);
 
-    private bool MatchesBounds(ReadOnlySpan<char> value)
+    private bool MatchesBounds(ReadOnlySpan<char> value, bool isInteger, long integer)
     {
         // Whole numbers against whole bounds (ages, counts, ids) compare as longs; anything else as decimals.
-        if (_integralBounds && TryParseInteger(value, out var integer))
+        if (_integralBounds && isInteger)
         {
             return ((_bounds & GreaterBound) == 0 || integer > _greaterInteger)
                 && ((_bounds & LessBound) == 0 || integer < _lessInteger)

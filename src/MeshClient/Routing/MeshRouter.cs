@@ -190,6 +190,7 @@ public sealed class MeshRouter
     /// Picks the endpoint of <paramref name="destination"/> by its pool's strategy (from the rule's count when
     /// <paramref name="counted"/>), skipping what the filter excludes; a failure when the tag set has no endpoint.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private RouteDecision Pick<THeaders, TFilter>(
         in RouteRequest request,
         in THeaders headers,

@@ -40,13 +40,7 @@ internal sealed class RouteMatch
     public bool Matches<THeaders>(in RouteRequest request, in THeaders headers, in HeaderSnapshot snapshot, int[]? slots)
         where THeaders : IRouteHeaders, allows ref struct
     {
-        if (Source is not null
-            && (request.SourceService is null || !string.Equals(Source, request.SourceService, StringComparison.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-
-        if (SourceTags is not null && (request.SourceTags is null || !SourceTags.IsSatisfiedBy(request.SourceTags)))
+        if (!MatchesSource(request))
         {
             return false;
         }
@@ -56,7 +50,7 @@ internal sealed class RouteMatch
         {
             var condition = conditions[i];
             var slot = slots is not null ? slots[i] : -1;
-            if (slot >= 0 ? !snapshot.Has(slot) || !condition.Matches(snapshot.Value(slot)) : !MatchesDirect(condition, headers))
+            if (slot >= 0 ? !snapshot.Has(slot) || !condition.Matches(snapshot.Value(slot), snapshot.IsInteger(slot), snapshot.Integer(slot)) : !MatchesDirect(condition, headers))
             {
                 return false;
             }
@@ -64,6 +58,12 @@ internal sealed class RouteMatch
 
         return true;
     }
+
+    /// <summary>Whether the call's caller is the one <see cref="Source"/> and <see cref="SourceTags"/> ask for (true when they ask for none).</summary>
+    public bool MatchesSource(in RouteRequest request) =>
+        (Source is null
+            || (request.SourceService is not null && string.Equals(Source, request.SourceService, StringComparison.OrdinalIgnoreCase)))
+        && (SourceTags is null || (request.SourceTags is not null && SourceTags.IsSatisfiedBy(request.SourceTags)));
 
     /// <summary>
     /// Reads the condition's header from the headers themselves (a rule over more distinct names than the snapshot

@@ -50,14 +50,19 @@ internal sealed class RulePlan
     /// <summary>Whether the weighted pick and the endpoint pick are one table lookup.</summary>
     internal bool IsFused => _fused is not null;
 
-    /// <summary>Gives each header condition its slot among <paramref name="names"/>, adding names up to the snapshot's capacity.</summary>
-    public void AssignHeaderSlots(List<string> names)
+    /// <summary>
+    /// Gives each header condition its slot among <paramref name="names"/>, adding names up to the snapshot's capacity.
+    /// </summary>
+    /// <param name="names">The distinct names so far.</param>
+    /// <returns>The slots (a bit each) that a condition with whole-number bounds tests: parsed once per decision.</returns>
+    public int AssignHeaderSlots(List<string> names)
     {
         if (Rule.Match is not { Headers.Length: > 0 } match)
         {
-            return;
+            return 0;
         }
 
+        var integerSlots = 0;
         var slots = new int[match.Headers.Length];
         for (var i = 0; i < slots.Length; i++)
         {
@@ -69,9 +74,14 @@ internal sealed class RulePlan
             }
 
             slots[i] = slot;
+            if (slot >= 0 && match.Headers[i].HasIntegerBounds)
+            {
+                integerSlots |= 1 << slot;
+            }
         }
 
         HeaderSlots = slots;
+        return integerSlots;
     }
 
     public IReadOnlyList<RuleDestination> Destinations => _destinations;

@@ -24,10 +24,11 @@ internal sealed class ServiceRoutes
         var names = new List<string>();
         foreach (var plan in rules)
         {
-            plan.AssignHeaderSlots(names);
+            IntegerSlots |= plan.AssignHeaderSlots(names);
         }
 
         HeaderNames = [.. names];
+        Conditions = ConditionTable.TryCreate(rules, HeaderNames, IntegerSlots);
         _leading = rules is [{ Match: null } first, ..] ? first : null;
         AllEndpoints = allEndpoints;
         Unmatched = new RuleDestination(allEndpoints, Weight: 0, IsRemainder: false);
@@ -46,6 +47,15 @@ internal sealed class ServiceRoutes
 
     /// <summary>The distinct headers the rules test (up to <see cref="HeaderSnapshot.Capacity"/>), read once per decision.</summary>
     public string[] HeaderNames { get; }
+
+    /// <summary>
+    /// The rules' header conditions as one table evaluated while the headers are read, or <see langword="null"/> when
+    /// the rules are tested one by one (a condition runs a regex, or the rules test more names than the snapshot keeps).
+    /// </summary>
+    public ConditionTable? Conditions { get; }
+
+    /// <summary>The slots of <see cref="HeaderNames"/> (a bit each) whose values numeric conditions test: parsed once per decision.</summary>
+    public int IntegerSlots { get; }
 
     /// <summary>The name and port the routes were looked up by (the name instance of the first lookup).</summary>
     public ServiceKey Key { get; }
@@ -93,14 +103,43 @@ internal sealed class ServiceRoutes
         _leading ?? (Rules.Length == 0 ? null : FirstMatchByConditions(request, headers));
 
     private RulePlan? FirstMatchByConditions<THeaders>(in RouteRequest request, in THeaders headers)
+        where THeaders : IRouteHeaders, allows ref struct =>
+        Conditions is { } table ? FirstMatchByTable(request, headers, table) : FirstMatchOneByOne(request, headers);
+
+    /// <summary>
+    /// The first rule that matches, tested one by one with the header values read once into a snapshot. Apart, so the
+    /// snapshot's frame is not set up for decisions that use the table.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private RulePlan? FirstMatchOneByOne<THeaders>(in RouteRequest request, in THeaders headers)
         where THeaders : IRouteHeaders, allows ref struct
     {
-        var snapshot = HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, HeaderNames);
+        var snapshot = HeaderNames.Length == 0 ? default : HeaderSnapshot.Read(headers, HeaderNames, IntegerSlots);
         var rules = Rules;
         for (var i = 0; i < rules.Length; i++)
         {
             var plan = rules[i];
             if (plan.Match is not { } match || match.Matches(request, headers, snapshot, plan.HeaderSlots))
+            {
+                return plan;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first rule whose header conditions' bits are all among those met, and whose caller conditions hold.</summary>
+    private RulePlan? FirstMatchByTable<THeaders>(in RouteRequest request, in THeaders headers, ConditionTable table)
+        where THeaders : IRouteHeaders, allows ref struct
+    {
+        var satisfied = HeaderNames.Length == 0 ? 0 : table.Evaluate(headers);
+        var rules = Rules;
+        var masks = table.RuleMasks;
+        for (var i = 0; i < rules.Length && i < masks.Length; i++)
+        {
+            var plan = rules[i];
+            var mask = masks[i];
+            if (plan.Match is not { } match || ((satisfied & mask) == mask && match.MatchesSource(request)))
             {
                 return plan;
             }
