@@ -192,6 +192,32 @@ public sealed class ConditionTableTests
         return yaml.ToString();
     }
 
+    [Fact]
+    public void Only_the_first_value_of_a_header_meets_a_condition()
+    {
+        var router = Router("""
+            routeRule:
+              reviews:
+                - precedence: 2
+                  match: {headers: {X-User: {exact: anna}}}
+                  route: [{tags: {version: v2}, weight: 100}]
+                - precedence: 1
+                  route: [{tags: {version: v1}, weight: 100}]
+            """);
+        Assert.NotNull(router.State.GetRoutes("reviews", null).Conditions);
+        var request = new RouteRequest("reviews");
+
+        using var secondIsAnna = new HttpRequestMessage(HttpMethod.Get, "http://reviews/");
+        secondIsAnna.Headers.TryAddWithoutValidation("X-User", "jason");
+        secondIsAnna.Headers.TryAddWithoutValidation("X-User", "anna");
+        Assert.Equal(1, router.Route(request, new HttpRequestHeadersReader(secondIsAnna.Headers)).RuleIndex);
+
+        using var firstIsAnna = new HttpRequestMessage(HttpMethod.Get, "http://reviews/");
+        firstIsAnna.Headers.TryAddWithoutValidation("X-User", "anna");
+        firstIsAnna.Headers.TryAddWithoutValidation("X-User", "jason");
+        Assert.Equal(0, router.Route(request, new HttpRequestHeadersReader(firstIsAnna.Headers)).RuleIndex);
+    }
+
     private static MeshRouter Router(string yaml) =>
         new(new MeshRegistry(MeshFixtures.Labelled(MeshFixtures.ReviewsHost, ("10.0.1.1", "v1"), ("10.0.2.1", "v2"), ("10.0.3.1", "v3"))), RouterRules.Parse(yaml));
 }

@@ -88,6 +88,24 @@ public sealed class HeaderSnapshotTests
     }
 
     [Fact]
+    public void A_header_of_several_values_gives_its_first_value_only()
+    {
+        using var message = Message(["X-User=jason|anna", "X-Age=17|70|99"]);
+        var sink = new RecordingSink([]);
+
+        new HttpRequestHeadersReader(message.Headers).ReadInto(["X-User", "X-Age"], ref sink);
+
+        Assert.Equal(["0=jason", "1=17"], sink.Accepted);
+    }
+
+    [Fact]
+    public void A_reader_needs_the_headers_it_reads()
+    {
+        var error = Assert.Throws<ArgumentNullException>(() => new HttpRequestHeadersReader(null!));
+        Assert.Equal("headers", error.ParamName);
+    }
+
+    [Fact]
     public void Each_wanted_header_is_given_once_in_stored_order_under_its_slot()
     {
         using var message = Message(["X-Age=1", "X-B=2", "X-User=u", "X-C=3", "X-Tenant=t"]);
