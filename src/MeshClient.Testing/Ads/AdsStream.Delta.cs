@@ -35,16 +35,10 @@ internal sealed partial class AdsStream
             return new ReadOutcome(StatusCode.Internal, "Failed to deserialize the DeltaDiscoveryRequest: " + ex.Message);
         }
 
-        if (first)
+        if (FirstRequestProblem(ref first, request.Node) is { } problem)
         {
-            first = false;
-            var problem = PilotNodeId.FindProblem(request.Node);
-            if (problem is not null)
-            {
-                _pilot.RecordDeltaRequest(this, request, isAck: false, isStale: false);
-                LogStreamRejected(_logger, Id, problem);
-                return new ReadOutcome(StatusCode.InvalidArgument, problem);
-            }
+            _pilot.RecordDeltaRequest(this, request, isAck: false, isStale: false);
+            return Rejected(problem);
         }
 
         HandleDelta(request);

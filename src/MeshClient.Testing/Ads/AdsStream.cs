@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using System.Threading.Channels;
-using Google.Protobuf;
 using Grpc.Core;
 using MeshClient.Testing.Resources;
+using MeshClient.Xds.Protos.Core;
 using MeshClient.Xds.Protos.Discovery;
 using Microsoft.Extensions.Logging;
 
@@ -183,56 +183,22 @@ internal sealed partial class AdsStream : IDisposable
                     return new ReadOutcome(StatusCode.OK, null);
                 }
 
+                // Parsed and handled while the message's pooled buffer is held; given back before the next read.
                 var message = _requests.Current;
-                if (IsDelta)
-                {
-                    ReadOutcome? ended;
-                    try
-                    {
-                        ended = ReadDelta(message.Span, ref first);
-                    }
-                    finally
-                    {
-                        message.Return();
-                    }
-
-                    if (ended is { } outcome)
-                    {
-                        return outcome;
-                    }
-
-                    continue;
-                }
-
-                DiscoveryRequest request;
-                ImmutableArray<string> names;
+                ReadOutcome? ended;
                 try
                 {
-                    request = ParseRequest(message.Span, out names);
-                }
-                catch (InvalidProtocolBufferException ex)
-                {
-                    return new ReadOutcome(StatusCode.Internal, "Failed to deserialize the DiscoveryRequest: " + ex.Message);
+                    ended = IsDelta ? ReadDelta(message.Span, ref first) : ReadStateOfTheWorld(message.Span, ref first);
                 }
                 finally
                 {
-                    // Parsed: nothing refers to the buffer any more (names and fields are copied out of it).
                     message.Return();
                 }
 
-                if (first)
+                if (ended is { } outcome)
                 {
-                    first = false;
-                    var problem = PilotNodeId.FindProblem(request.Node);
-                    if (problem is not null)
-                    {
-                        _pilot.RecordRequest(this, request, names, isAck: false, isStale: false);
-                        LogStreamRejected(_logger, Id, problem);
-                        return new ReadOutcome(StatusCode.InvalidArgument, problem);
-                    }
+                    return outcome;
                 }
-
-                Handle(request, names);
             }
         }
         catch (RpcException ex) when (ex.StatusCode != StatusCode.Cancelled)
@@ -247,70 +213,6 @@ internal sealed partial class AdsStream : IDisposable
         }
     }
 
-    /// <summary>Handles a state-of-the-world request whose resource_names are <paramref name="names"/>.</summary>
-    private void Handle(DiscoveryRequest request, ImmutableArray<string> names)
-    {
-        var typeUrl = request.TypeUrl;
-        var nonce = request.ResponseNonce;
-        bool respond;
-        bool isAck;
-        bool isStale;
-        lock (_gate)
-        {
-            var state = StateOf(typeUrl);
-
-            isStale = state.Subscribed && !string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal);
-            isAck = request.ErrorDetail is null
-                && state.LatestNonce is not null
-                && string.Equals(nonce, state.LatestNonce, StringComparison.Ordinal)
-                && string.Equals(request.VersionInfo, state.LatestVersion, StringComparison.Ordinal);
-
-            if (request.ErrorDetail is not null)
-            {
-                // A NACK: Pilot logs it and sends nothing; the subscription stays as it was.
-                respond = false;
-            }
-            else if (!state.Subscribed)
-            {
-                // The first request for the type on this stream (also after a reconnect, whatever its nonce).
-                state.Subscribed = true;
-                state.Names = names;
-                respond = true;
-            }
-            else if (isStale)
-            {
-                respond = false;
-            }
-            else if (XdsTypeUrls.IsEndpoints(typeUrl) && names.IsEmpty)
-            {
-                // An EDS request with no names unsubscribes the type.
-                state.Subscribed = false;
-                state.Names = [];
-                respond = false;
-            }
-            else
-            {
-                // An ACK: answered only when the subscribed names changed.
-                var sameOrder = SameOrder(state.Names, names);
-                respond = !sameOrder && !state.Names.ToHashSet(StringComparer.Ordinal).SetEquals(names);
-                if (!sameOrder)
-                {
-                    state.Names = names;
-                }
-            }
-        }
-
-        // An ACK that repeats the subscribed names is recorded with the subscription's list (see ParseRequest), so the
-        // recording keeps no copy of them.
-        var recorded = _pilot.RecordRequest(this, request, names, isAck, isStale);
-        LogRequestReceived(_logger, Id, recorded, respond);
-        if (respond && _pilot.Store.Serves(typeUrl))
-        {
-            Enqueue(OutboundItem.Subscribed(typeUrl));
-        }
-    }
-
-    /// <summary>Whether the request names the subscribed names in the same order (an ACK's are the same list, compared without allocating).</summary>
     /// <summary>The state of a type URL, added on its first request (callers hold the gate).</summary>
     private TypeState StateOf(string typeUrl)
     {
@@ -323,9 +225,6 @@ internal sealed partial class AdsStream : IDisposable
 
         return state;
     }
-
-    private static bool SameOrder(ImmutableArray<string> subscribed, ImmutableArray<string> requested) =>
-        subscribed == requested || subscribed.AsSpan().SequenceEqual(requested.AsSpan());
 
     private sealed class TypeState
     {
@@ -345,6 +244,28 @@ internal sealed partial class AdsStream : IDisposable
 
         /// <summary>Delta: the next push answers even when nothing changed (a new subscription is always answered).</summary>
         public bool AnswerNext { get; set; }
+    }
+
+    /// <summary>
+    /// The problem with the node of a stream's first request (Pilot ends such a stream with INVALID_ARGUMENT), or
+    /// <see langword="null"/>: for a later request, or a node Pilot accepts.
+    /// </summary>
+    private static string? FirstRequestProblem(ref bool first, Node? node)
+    {
+        if (!first)
+        {
+            return null;
+        }
+
+        first = false;
+        return PilotNodeId.FindProblem(node);
+    }
+
+    /// <summary>Ends the stream over the first request's <paramref name="problem"/>.</summary>
+    private ReadOutcome Rejected(string problem)
+    {
+        LogStreamRejected(_logger, Id, problem);
+        return new ReadOutcome(StatusCode.InvalidArgument, problem);
     }
 
     private readonly record struct ReadOutcome(StatusCode Status, string? Message, bool ClientGone = false);
