@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace MeshClient.Routing;
 
 /// <summary>
@@ -95,21 +93,7 @@ internal sealed class ConditionTable
         where THeaders : IRouteHeaders, allows ref struct
     {
         var sink = new Sink(this);
-        if (typeof(THeaders) == typeof(HttpRequestHeadersReader))
-        {
-            // A JIT-time constant: the other branch is not compiled for this reader.
-            Unsafe.As<THeaders, HttpRequestHeadersReader>(ref Unsafe.AsRef(in headers)).ReadInto(_names, ref sink);
-            return sink.Satisfied;
-        }
-
-        for (var slot = 0; slot < _names.Length; slot++)
-        {
-            if (headers.TryGetValue(_names[slot], out var value))
-            {
-                sink.Accept(slot, value);
-            }
-        }
-
+        HeaderValueReading.Read(headers, _names, ref sink);
         return sink.Satisfied;
     }
 

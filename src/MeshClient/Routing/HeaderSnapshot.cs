@@ -32,22 +32,7 @@ internal ref struct HeaderSnapshot : IHeaderValueSink
         where THeaders : IRouteHeaders, allows ref struct
     {
         var snapshot = default(HeaderSnapshot);
-        if (typeof(THeaders) == typeof(HttpRequestHeadersReader))
-        {
-            // A JIT-time constant: the other branch is not compiled for this reader.
-            Unsafe.As<THeaders, HttpRequestHeadersReader>(ref Unsafe.AsRef(in headers)).ReadInto(names, ref snapshot);
-        }
-        else
-        {
-            for (var i = 0; i < names.Length; i++)
-            {
-                if (headers.TryGetValue(names[i], out var value))
-                {
-                    snapshot.Accept(i, value);
-                }
-            }
-        }
-
+        HeaderValueReading.Read(headers, names, ref snapshot);
         var parse = integerSlots & snapshot._found;
         if (parse != 0)
         {
