@@ -64,7 +64,7 @@ internal static class HttpCostRounds
     }
 
     /// <summary>One call, or <paramref name="inFlight"/> calls started together and awaited together.</summary>
-    private static async Task SendAsync(SequentialCostVariants variants, int variant, int inFlight)
+    internal static async Task SendAsync(SequentialCostVariants variants, int variant, int inFlight)
     {
         if (inFlight == 1)
         {

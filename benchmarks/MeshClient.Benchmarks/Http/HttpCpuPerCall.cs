@@ -82,16 +82,7 @@ internal static class HttpCpuPerCall
         {
             // 10 + i: the sequential-cost variant i, 16 in flight.
             await using var variants = await SequentialCostVariants.StartAsync(protocol);
-            await LoopAsync(async () =>
-            {
-                var calls = new Task<int>[16];
-                for (var i = 0; i < calls.Length; i++)
-                {
-                    calls[i] = variants.SendAsync(column - 10);
-                }
-
-                await Task.WhenAll(calls);
-            }, 16, SequentialCostVariants.Names[column - 10], protocol, seconds);
+            await LoopAsync(() => HttpCostRounds.SendAsync(variants, column - 10, 16), 16, SequentialCostVariants.Names[column - 10], protocol, seconds);
             return;
         }
 
