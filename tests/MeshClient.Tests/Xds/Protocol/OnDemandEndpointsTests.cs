@@ -30,7 +30,12 @@ public sealed class OnDemandEndpointsTests
         Assert.True(router.Route(new RouteRequest("reviews", 9080)).Succeeded);
         Assert.False(harness.Registry.Current.Clusters[Ratings].EndpointsReceived);
         Assert.True(harness.Registry.Current.TryFindService("reviews:9080", "default", out var reviews));
-        Assert.True(harness.Registry.WhenServiceEndpointsKnown(reviews).IsCompletedSuccessfully);
+
+        // The stream publishes the endpoints first and then lets the first-use waiters go (so a waiter routes against
+        // them): the wait ends just after the snapshot shows them, with the fake clock still (no first-wait bound).
+        var known = harness.Registry.WhenServiceEndpointsKnown(reviews);
+        await known.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(known.IsCompletedSuccessfully);
 
         harness.Time.Advance(Idle);
 
