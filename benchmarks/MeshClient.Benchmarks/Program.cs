@@ -34,6 +34,15 @@ if (args is ["--cpu-loop", var loopColumn, var loopProtocol, var loopSeconds])
     return;
 }
 
+if (args is ["--propagation-trace", var tracePushes, var traceProtocol, .. var traceRest])
+{
+    await MeshClient.Benchmarks.Scale.PropagationTrace.RunAsync(
+        int.Parse(tracePushes, CultureInfo.InvariantCulture),
+        Enum.Parse<MeshClient.XdsProtocol>(traceProtocol),
+        traceRest is [var warmups] ? int.Parse(warmups, CultureInfo.InvariantCulture) : 50);
+    return;
+}
+
 if (args is ["--retained-by-type"])
 {
     MeshClient.Benchmarks.Scale.RetainedByType.Run();

@@ -76,14 +76,15 @@ public sealed class ScaleApplyConfig() : ScaleConfig(Scenario(2, 10));
 public sealed class ScalePushConfig() : ScaleConfig(Job.ShortRun);
 
 /// <summary>
-/// Benchmark 3: 200 pushes after 10 warm-up pushes, twice: with BenchmarkDotNet's full blocking collection before
+/// Benchmark 3: 200 pushes after 50 warm-up pushes (tiered compilation recompiles a method after 30 calls, in the
+/// background: with fewer, its compilations fall among the measured pushes), twice: with BenchmarkDotNet's full blocking collection before
 /// every push (its default hygiene for an iteration: here a ~1 GB heap of FakePilot's and the client's state is
 /// collected and every thread parked before each push, which no app does between two of Pilot's pushes), and without
 /// it (the app's own collections still happen as its allocations cause them).
 /// </summary>
 public sealed class ScalePropagationConfig() : ScaleConfig(
-    Scenario(10, 200).WithId("ForcedGcBeforePush"),
-    Scenario(10, 200).WithGcForce(false).WithId("NoForcedGc"));
+    Scenario(50, 200).WithId("ForcedGcBeforePush"),
+    Scenario(50, 200).WithGcForce(false).WithId("NoForcedGc"));
 
 /// <summary>Benchmark 4: 20 cold starts after 3 warm-up starts.</summary>
 public sealed class ScaleColdStartConfig() : ScaleConfig(Scenario(3, 20));
