@@ -26,7 +26,7 @@ public sealed class TimeoutSourcePoolTests
     }
 
     [Fact]
-    public void A_reused_source_cancels_after_the_new_timeout_on_the_pool_clock()
+    public void On_another_clock_than_the_system_one_a_returned_source_is_disposed_and_the_next_times_out_on_the_pool_clock()
     {
         var time = new FakeTimeProvider();
         var pool = new TimeoutSourcePool(time);
@@ -34,9 +34,13 @@ public sealed class TimeoutSourcePoolTests
         time.Advance(TimeSpan.FromSeconds(9));
         pool.Return(first);
 
-        // The first call's timer is disarmed: its 10 s pass without cancelling whatever the pool holds.
+        // TryReset fails for a source on another TimeProvider than System, so the pool disposes it (never reuses it),
+        // and its timer is gone: its 10 s pass without cancelling it.
         time.Advance(TimeSpan.FromSeconds(5));
+        Assert.False(first.IsCancellationRequested);
+        Assert.Throws<ObjectDisposedException>(() => first.CancelAfter(TimeSpan.FromSeconds(1)));
         var second = pool.Rent(TimeSpan.FromSeconds(3));
+        Assert.NotSame(first, second);
         Assert.False(second.IsCancellationRequested);
 
         time.Advance(TimeSpan.FromSeconds(2));
