@@ -60,7 +60,7 @@ internal sealed partial class MeshDiscoveryHostedService : IHostedService, IAsyn
         }
 
         var address = _options.Pilot.Address;
-        _transport = new HttpGrpcTransport(_options.ToTransportOptions(_timeProvider));
+        _transport = new HttpGrpcTransport(_options.ToTransportOptions(_timeProvider), _loggerFactory.CreateLogger<HttpGrpcTransport>());
         _client = new AdsClient(_transport, _options.ToXdsClientOptions(), _registry, _timeProvider, _loggerFactory.CreateLogger<AdsClient>(), metrics: _metrics);
         _client.Start();
         LogStarted(_logger, address, _options.Pilot.XdsVersion.ToString());

@@ -123,12 +123,7 @@ public sealed class RoutingFileWatchTests : IDisposable
     }
 
     /// <summary>rename(2) of a symlink over another, as the kubelet's atomic writer does (File.Move follows the link).</summary>
-    private async Task RenameOverAsync(string from, string to)
-    {
-        using var mv = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mv", ["-T", PathOf(from), PathOf(to)]) { RedirectStandardError = true })!;
-        await mv.WaitForExitAsync().WaitAsync(Bound);
-        Assert.True(mv.ExitCode == 0, await mv.StandardError.ReadToEndAsync());
-    }
+    private Task RenameOverAsync(string from, string to) => KubeletVolume.RenameOverAsync(PathOf(from), PathOf(to), Bound);
 
     private string PathOf(params string[] parts) => Path.Combine([_directory, .. parts]);
 

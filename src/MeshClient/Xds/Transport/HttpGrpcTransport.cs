@@ -3,6 +3,8 @@ using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using MeshClient.Xds.Protos.Discovery;
 using AdsV2 = MeshClient.Xds.Protos.Discovery.V2.AggregatedDiscoveryService;
 using AdsV3 = MeshClient.Xds.Protos.Discovery.V3.AggregatedDiscoveryService;
@@ -49,6 +51,7 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
 
     private readonly GrpcTransportOptions _options;
     private readonly PilotCertificateValidator? _validator;
+    private readonly PilotClientCertificate? _clientCertificate;
     private readonly BearerTokenFile? _token;
     private readonly CallCredentials? _callCredentials;
     private readonly GrpcChannel _channel;
@@ -60,13 +63,16 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     private int _disposed;
 
     /// <summary>Creates the transport; nothing connects until the first call.</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">Where the client certificate's reloads are logged; nowhere when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names it).</exception>
-    public HttpGrpcTransport(GrpcTransportOptions options)
+    public HttpGrpcTransport(GrpcTransportOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         Address = options.Validate();
         _options = options;
         _validator = CreateValidator(options, Address);
+        _clientCertificate = CreateClientCertificate(options, _validator, logger);
         if (options.TokenFile is { } tokenFile)
         {
             var token = new BearerTokenFile(tokenFile);
@@ -80,7 +86,7 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
 
         _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
         {
-            HttpHandler = options.HttpMessageHandler ?? CreateConfiguredHandler(options, _validator),
+            HttpHandler = options.HttpMessageHandler ?? CreateConfiguredHandler(options, _validator, _clientCertificate),
             DisposeHttpClient = options.HttpMessageHandler is null,
             Credentials = Address.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
 
@@ -152,10 +158,13 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
     }
 
     /// <summary>The handler of the transport's single HTTP/2 connection.</summary>
-    internal static SocketsHttpHandler CreateHandler(GrpcTransportOptions options) =>
-        CreateConfiguredHandler(options, CreateValidator(options, options.Validate()));
+    internal static SocketsHttpHandler CreateHandler(GrpcTransportOptions options)
+    {
+        var validator = CreateValidator(options, options.Validate());
+        return CreateConfiguredHandler(options, validator, CreateClientCertificate(options, validator, null));
+    }
 
-    private static SocketsHttpHandler CreateConfiguredHandler(GrpcTransportOptions options, PilotCertificateValidator? validator)
+    private static SocketsHttpHandler CreateConfiguredHandler(GrpcTransportOptions options, PilotCertificateValidator? validator, PilotClientCertificate? clientCertificate)
     {
         ArgumentNullException.ThrowIfNull(options);
         var handler = new SocketsHttpHandler
@@ -180,9 +189,10 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         if (validator is not null)
         {
             handler.SslOptions.RemoteCertificateValidationCallback = validator.Validate;
-            if (options.ClientCertificateFile is { } certificate && options.ClientKeyFile is { } key)
+            if (clientCertificate is not null)
             {
-                handler.SslOptions.ClientCertificates = [PilotTlsFiles.LoadClientCertificate(certificate, key)];
+                // Chosen at each handshake, so a reconnect presents the certificate the files hold now.
+                handler.SslOptions.LocalCertificateSelectionCallback = (_, _, _, _, _) => clientCertificate.Select();
             }
         }
 
@@ -193,6 +203,11 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
 
         return handler;
     }
+
+    private static PilotClientCertificate? CreateClientCertificate(GrpcTransportOptions options, PilotCertificateValidator? validator, ILogger? logger) =>
+        validator is not null && options.ClientCertificateFile is { } certificate && options.ClientKeyFile is { } key
+            ? new PilotClientCertificate(certificate, key, logger ?? NullLogger.Instance)
+            : null;
 
     private static PilotCertificateValidator? CreateValidator(GrpcTransportOptions options, Uri address)
     {
@@ -235,6 +250,12 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         if (_validator?.LastRejection is { } rejection && IsTlsFailure(exception))
         {
             return new GrpcCallException(exception.StatusCode, $"TLS handshake with Pilot failed: {rejection}", exception);
+        }
+
+        if (_clientCertificate?.LastProblem is { } certificateProblem)
+        {
+            // Pilot may refuse the previous certificate (expired, or its CA rotated): say why a new one was not sent.
+            detail = detail.Length == 0 ? certificateProblem : $"{detail} ({certificateProblem})";
         }
 
         var hint = exception.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied && _token is null

@@ -21,7 +21,7 @@ internal sealed class PilotConnection : IAsyncDisposable
 
     private PilotConnection(GrpcTransportOptions options, TimeProvider clock)
     {
-        Transport = new HttpGrpcTransport(options);
+        Transport = new HttpGrpcTransport(options, new LoggerAdapter(Logger));
         Registry.StateChanged += (_, _) =>
         {
             if (Registry.LastError is { } error)

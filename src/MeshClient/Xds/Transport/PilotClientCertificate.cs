@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
+
+namespace MeshClient.Xds.Transport;
+
+/// <summary>
+/// The client certificate of the connection to Pilot, read again from its PEM files at every TLS handshake (a new
+/// connection: at start and after each reconnect), so a rotated certificate (istio-agent and cert-manager rewrite the
+/// files, a Kubernetes secret volume swaps them) is the one presented next. Files that changed but do not load (half
+/// rotated, a key that does not match) keep the last good certificate in use; the reason is logged and kept in
+/// <see cref="LastProblem"/>, naming the files, never their content.
+/// </summary>
+internal sealed partial class PilotClientCertificate
+{
+    private readonly string _certificateFile;
+    private readonly string _keyFile;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private X509Certificate2 _current;
+    private byte[] _loadedCertificate;
+    private byte[] _loadedKey;
+
+    /// <summary>Loads the certificate and its key.</summary>
+    /// <exception cref="ArgumentException">A file cannot be read, or the key does not parse or does not match the certificate.</exception>
+    public PilotClientCertificate(string certificateFile, string keyFile, ILogger logger)
+    {
+        _certificateFile = certificateFile;
+        _keyFile = keyFile;
+        _logger = logger;
+        (_loadedCertificate, _loadedKey) = ReadFiles() ?? throw new ArgumentException(LoadFailure("a file cannot be read"));
+        _current = PilotTlsFiles.LoadClientCertificate(certificateFile, keyFile);
+    }
+
+    /// <summary>The certificate presented last, or to be presented next.</summary>
+    public X509Certificate2 Current
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _current;
+            }
+        }
+    }
+
+    /// <summary>Why the files, when they last changed, could not be loaded; <see langword="null"/> once they load again.</summary>
+    public string? LastProblem { get; private set; }
+
+    /// <summary>
+    /// The certificate for a handshake: the files' current certificate when they changed and load, otherwise the last
+    /// good one.
+    /// </summary>
+    public X509Certificate2 Select()
+    {
+        lock (_gate)
+        {
+            if (ReadFiles() is not var (certificate, key))
+            {
+                Keep("a file cannot be read");
+                return _current;
+            }
+
+            if (certificate.AsSpan().SequenceEqual(_loadedCertificate) && key.AsSpan().SequenceEqual(_loadedKey))
+            {
+                return _current;
+            }
+
+            X509Certificate2 next;
+            try
+            {
+                next = X509Certificate2.CreateFromPem(System.Text.Encoding.UTF8.GetString(certificate), System.Text.Encoding.UTF8.GetString(key));
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            {
+                // The PEM readers describe the form (no PEM block, a key that does not match), never the content.
+                Keep(e.Message);
+                return _current;
+            }
+
+            // The previous certificate is not disposed: a connection made with it may still refer to it.
+            _current = next;
+            _loadedCertificate = certificate;
+            _loadedKey = key;
+            LastProblem = null;
+            LogRotated(_logger, _certificateFile, next.NotAfter.ToUniversalTime());
+            return next;
+        }
+    }
+
+    private (byte[] Certificate, byte[] Key)? ReadFiles()
+    {
+        try
+        {
+            return (File.ReadAllBytes(_certificateFile), File.ReadAllBytes(_keyFile));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private void Keep(string reason)
+    {
+        var problem = LoadFailure(reason) + $"; the previous certificate (valid until {_current.NotAfter.ToUniversalTime():u}) is presented instead";
+        if (!string.Equals(problem, LastProblem, StringComparison.Ordinal))
+        {
+            LogRotationFailed(_logger, problem);
+        }
+
+        LastProblem = problem;
+    }
+
+    private string LoadFailure(string reason) =>
+        $"the client certificate '{_certificateFile}' with the key '{_keyFile}' cannot be loaded: {reason}";
+}
