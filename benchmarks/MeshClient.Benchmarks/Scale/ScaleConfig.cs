@@ -76,15 +76,17 @@ public sealed class ScaleApplyConfig() : ScaleConfig(Scenario(2, 10));
 public sealed class ScalePushConfig() : ScaleConfig(Job.ShortRun);
 
 /// <summary>
-/// Benchmark 3: 200 pushes after 50 warm-up pushes (tiered compilation recompiles a method after 30 calls, in the
-/// background: with fewer, its compilations fall among the measured pushes), twice: with BenchmarkDotNet's full blocking collection before
+/// Benchmark 3: 200 pushes after warm-up pushes enough for tiered compilation to settle (it recompiles a method in the
+/// background after 30 calls and 100 ms without new compilations: with 10 warm-ups, those compilations fell among the
+/// measured pushes): 100 without the forced collection (a push takes a few milliseconds), 30 with it (each takes a
+/// collection of about 0.3 s). Twice: with BenchmarkDotNet's full blocking collection before
 /// every push (its default hygiene for an iteration: here a ~1 GB heap of FakePilot's and the client's state is
 /// collected and every thread parked before each push, which no app does between two of Pilot's pushes), and without
 /// it (the app's own collections still happen as its allocations cause them).
 /// </summary>
 public sealed class ScalePropagationConfig() : ScaleConfig(
-    Scenario(50, 200).WithId("ForcedGcBeforePush"),
-    Scenario(50, 200).WithGcForce(false).WithId("NoForcedGc"));
+    Scenario(30, 200).WithId("ForcedGcBeforePush"),
+    Scenario(100, 200).WithGcForce(false).WithId("NoForcedGc"));
 
 /// <summary>Benchmark 4: 20 cold starts after 3 warm-up starts.</summary>
 public sealed class ScaleColdStartConfig() : ScaleConfig(Scenario(3, 20));
