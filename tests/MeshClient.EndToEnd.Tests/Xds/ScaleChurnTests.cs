@@ -18,7 +18,8 @@ public sealed class ScaleChurnTests(ITestOutputHelper output)
     private const int Cycles = 4;
     private const int LargerChange = 5;
     private const int ReviewsCallers = 2;
-    private const int CallsPerChange = 50;
+    private const int CallsPerChange = 20;
+    private const int CallsWhileApplying = 1000;
     private const int CallsAfterPublish = 3;
     private const int Port = 9080;
     private const string Reviews = "reviews.default.svc.cluster.local";
@@ -69,13 +70,18 @@ public sealed class ScaleChurnTests(ITestOutputHelper output)
         {
             await Task.WhenAll(callers.Select(c => c.CompletedCallStartedAfter(0))).WaitAsync(ScaleApp.Bound);
 
-            // Each change: the callers may make CallsPerChange calls without pause from just before FakePilot is changed,
-            // while the push flows, until the app's registry holds the changed clusters as FakePilot serves them; then the
-            // publish point is taken and every caller completes a call started after it (of CallsAfterPublish allowed).
+            // Each change: the callers may make CallsPerChange calls from just before FakePilot is changed, then
+            // CallsWhileApplying more from FakePilot's first EDS response after the change (every change here ends with
+            // one) until the app's registry holds the changed clusters as FakePilot serves them, so calls run while the
+            // client decodes, applies and publishes the push; then the publish point is taken and every caller completes
+            // a call started after it (of CallsAfterPublish allowed), and the callers pause until the next change.
             async Task<long> ChangeAsync(Func<IReadOnlyCollection<string>> change, string what)
             {
+                var sent = pilot.Responses.Count == 0 ? 0 : pilot.Responses[^1].Sequence;
                 callers.ForEach(c => c.Allow(CallsPerChange));
                 var changed = change();
+                await pilot.WaitForResponseAsync(r => r.Sequence > sent && r.TypeUrl == FakePilot.EndpointTypeUrlV3, ScaleApp.Bound);
+                callers.ForEach(c => c.Allow(CallsWhileApplying));
                 await app.WaitUntilAsync(s => mesh.Holds(s, changed), what, () => mesh.Difference(app.Registry.Current));
                 var published = clock.Now;
                 callers.ForEach(c => c.Allow(CallsAfterPublish));
