@@ -39,8 +39,7 @@ if (args is ["--propagation-trace", var tracePushes, var traceProtocol, .. var t
     await MeshClient.Benchmarks.Scale.PropagationTrace.RunAsync(
         int.Parse(tracePushes, CultureInfo.InvariantCulture),
         Enum.Parse<MeshClient.XdsProtocol>(traceProtocol),
-        traceRest is [var warmups, ..] ? int.Parse(warmups, CultureInfo.InvariantCulture) : 100,
-        traceRest is [_, var routingThread] ? Enum.Parse<MeshClient.Benchmarks.Scale.RoutingThread>(routingThread) : MeshClient.Benchmarks.Scale.RoutingThread.Woken);
+        traceRest is [var warmups] ? int.Parse(warmups, CultureInfo.InvariantCulture) : 100);
     return;
 }
 

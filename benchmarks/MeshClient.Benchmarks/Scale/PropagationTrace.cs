@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace MeshClient.Benchmarks.Scale;
 
 /// <summary>
-/// Issue 12's diagnosis of benchmark 3 (<c>--propagation-trace PUSHES PROTOCOL [WARMUPS [Woken|Running]]</c>): the pushes of
+/// Issue 12's diagnosis of benchmark 3 (<c>--propagation-trace PUSHES PROTOCOL [WARMUPS]</c>): the pushes of
 /// <see cref="PropagationScenario"/>, each push's stages timed from the client's and FakePilot's own log events
 /// (recorded by a logger that stamps the time of the events it is asked for and formats nothing): the client handles
 /// the response, the registry raises Changed, the routing thread wakes, a decision sees the push, the client has
@@ -25,7 +25,7 @@ internal static class PropagationTrace
         "client handles it", "registry Changed", "routing thread woke", "decision sees it", "client ACK written", "FakePilot has ACK",
     ];
 
-    public static async Task RunAsync(int pushes, XdsProtocol protocol, int warmups, RoutingThread routingThread)
+    public static async Task RunAsync(int pushes, XdsProtocol protocol, int warmups)
     {
         var stamps = new StampingLoggerFactory(ClientReceived, DeltaClientReceived, ClientAcked, DeltaClientSending, PilotReceived);
         await using var scenario = await PropagationScenario.StartAsync(protocol, stamps);
@@ -35,8 +35,6 @@ internal static class PropagationTrace
         var samples = Stages.Select(_ => new List<double>()).ToArray();
         var collectedPushes = 0;
         var pauses = new List<double>();
-        var collections = new int[3];
-        long allocated = 0;
         for (var push = 1; push <= warmups + pushes; push++)
         {
             scenario.PrepareNext();
@@ -46,17 +44,11 @@ internal static class PropagationTrace
             var pauseBefore = GC.GetTotalPauseDuration();
             var collectionsBefore = GC.CollectionCount(0);
             var start = Stopwatch.GetTimestamp();
-            await scenario.PushAsync(routingThread, () => Volatile.Write(ref wokeAt, Stopwatch.GetTimestamp()));
+            await scenario.PushAsync(() => Volatile.Write(ref wokeAt, Stopwatch.GetTimestamp()));
             var seen = Stopwatch.GetTimestamp();
             var collected = GC.CollectionCount(0) != collectionsBefore;
             var pause = (GC.GetTotalPauseDuration() - pauseBefore).TotalMilliseconds;
             scenario.WaitForLastAck();
-            if (push == warmups)
-            {
-                collections = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
-                allocated = GC.GetTotalAllocatedBytes(precise: true);
-            }
-
             if (push <= warmups)
             {
                 continue;
@@ -73,7 +65,7 @@ internal static class PropagationTrace
             pauses.Add(pause);
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{protocol}, routing thread {routingThread}, {pushes} pushes after {warmups} warm-up pushes, {PropagationScenario.Services} clusters; ms since the push began:"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{protocol}, {pushes} pushes after {warmups} warm-up pushes, {PropagationScenario.Services} clusters; ms since the push began:"));
         Console.WriteLine($"{"stage",-22} {"p50",8} {"p90",8} {"p99",8} {"max",8}");
         for (var i = 0; i < Stages.Length; i++)
         {
@@ -89,7 +81,6 @@ internal static class PropagationTrace
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pushes with a collection before their decision: {collectedPushes}; longest pause inside a push {pauses.Max():F3} ms"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"over the measured pushes: collections gen0 {GC.CollectionCount(0) - collections[0]}, gen1 {GC.CollectionCount(1) - collections[1]}, gen2 {GC.CollectionCount(2) - collections[2]}; {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / pushes / 1024.0:F1} KB allocated per push (the process: client, FakePilot, this loop)"));
     }
 
     /// <summary>Stamps the time of the chosen event ids; formats nothing.</summary>

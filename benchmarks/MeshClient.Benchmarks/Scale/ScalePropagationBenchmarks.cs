@@ -25,10 +25,6 @@ public class ScalePropagationBenchmarks
     [Params(XdsProtocol.StateOfTheWorld, XdsProtocol.Delta)]
     public XdsProtocol Protocol { get; set; }
 
-    /// <summary>How the routing thread waits for the next snapshot.</summary>
-    [Params(RoutingThread.Woken, RoutingThread.Running)]
-    public RoutingThread RoutingThread { get; set; }
-
     [GlobalSetup]
     public void Setup() => _scenario = PropagationScenario.StartAsync(Protocol).GetAwaiter().GetResult();
 
@@ -41,5 +37,5 @@ public class ScalePropagationBenchmarks
 
     /// <summary>From the change in FakePilot to the first routing decision that picks a new pod.</summary>
     [Benchmark]
-    public Task<string> PushToFirstRoutedDecision() => _scenario.PushAsync(RoutingThread);
+    public Task<string> PushToFirstRoutedDecision() => _scenario.PushAsync();
 }
