@@ -1,3 +1,4 @@
+using MeshClient.Http;
 using MeshClient.Routing;
 using MeshClient.Testing;
 using MeshClient.Tests.Shared;
@@ -70,5 +71,73 @@ public sealed class AttemptTimeoutTests
 
         Assert.Equal("b1", await client.GetIdAsync("http://reviews:9080/"));
         Assert.Equal(0, timers);
+    }
+
+    [Fact]
+    public async Task The_callers_cancellation_ends_a_call_that_has_a_timeout()
+    {
+        await using var backend = await TestBackend.StartAsync("slow");
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.Behaviour = async (context, self) =>
+        {
+            received.TrySetResult();
+            await gate.Task.WaitAsync(MeshClients.Bound);
+            await TestBackend.AnswerWithIdAsync(context, self);
+        };
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
+        // An invoker, as Grpc.Net.Client calls the handler: the caller's token reaches the handler itself (an
+        // HttpClient would hand it a linked token of its own).
+        using var invoker = new HttpMessageInvoker(MeshHttpHandler.Create(router, MeshClients.NoRetries(o => o.Timeout = TimeSpan.FromSeconds(5)), new SocketsHttpHandler(), new SignalingTimeProvider()));
+        using var caller = new CancellationTokenSource();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/slow");
+
+        var call = invoker.SendAsync(request, caller.Token);
+        await received.Task.WaitAsync(MeshClients.Bound);
+        await caller.CancelAsync();
+
+        // The call's token is the timeout's; the caller's token reaches it through their link. The fake clock never
+        // moved, so this is the caller's cancellation, not the timeout.
+        var error = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(MeshClients.Bound));
+        gate.TrySetResult();
+        Assert.IsNotType<TimeoutException>(error.InnerException);
+        Assert.DoesNotContain("5 s", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Once_a_call_ended_its_callers_cancellation_reaches_no_later_call()
+    {
+        // On the system clock the timeout sources are reused: the next call gets the source the first call returned.
+        await using var backend = await TestBackend.StartAsync("b1");
+        var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
+        // An invoker, as Grpc.Net.Client calls the handler: the caller's own token reaches the handler (an HttpClient
+        // would hand it a linked token that it disposes when the call ends).
+        using var invoker = new HttpMessageInvoker(MeshHttpHandler.Create(router, MeshClients.NoRetries(o => o.Timeout = TimeSpan.FromMinutes(5)), new SocketsHttpHandler(), TimeProvider.System));
+        using var firstCaller = new CancellationTokenSource();
+        using (var firstRequest = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/"))
+        using (var first = await invoker.SendAsync(firstRequest, firstCaller.Token))
+        {
+            first.EnsureSuccessStatusCode();
+            await first.Content.ReadAsStringAsync();
+        }
+
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.Behaviour = async (context, self) =>
+        {
+            received.TrySetResult();
+            await gate.Task.WaitAsync(MeshClients.Bound);
+            await TestBackend.AnswerWithIdAsync(context, self);
+        };
+        using var secondRequest = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/");
+        var second = invoker.SendAsync(secondRequest, CancellationToken.None);
+        await received.Task.WaitAsync(MeshClients.Bound);
+
+        // The first caller's link to its call's timeout source was removed when that call ended.
+        await firstCaller.CancelAsync();
+        gate.TrySetResult();
+
+        using var answer = await second.WaitAsync(MeshClients.Bound);
+        Assert.Equal("b1", await answer.Content.ReadAsStringAsync());
     }
 }

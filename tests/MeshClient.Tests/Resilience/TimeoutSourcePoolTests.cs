@@ -92,4 +92,21 @@ public sealed class TimeoutSourcePoolTests
         Assert.Equal(TimeoutSourcePool.Capacity, again.Count(rented.Contains));
         Assert.Throws<ObjectDisposedException>(() => rented[^1].CancelAfter(TimeSpan.FromSeconds(1)));
     }
+
+    [Fact]
+    public async Task A_reused_source_on_the_system_clock_cancels_after_its_new_timeout()
+    {
+        var pool = new TimeoutSourcePool(TimeProvider.System);
+        var first = pool.Rent(TimeSpan.FromMinutes(5));
+        pool.Return(first);
+
+        var reused = pool.Rent(TimeSpan.FromMilliseconds(50));
+        Assert.Same(first, reused);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        reused.Token.Register(() => cancelled.TrySetResult());
+
+        // Armed again by the rent: it fires on its own (bounded wait, not a fixed one).
+        await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(reused.IsCancellationRequested);
+    }
 }
