@@ -140,6 +140,18 @@ public sealed class PilotClientCertificateRotationTests : IDisposable
         Assert.Contains(keyFile, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_missing_file_at_start_is_refused_naming_it()
+    {
+        var keyFile = _pki.WriteKey("key.pem", _first);
+        var certificateFile = Path.Combine(_pki.Directory, "missing-cert-chain.pem");
+
+        var error = Assert.Throws<ArgumentException>(() => new PilotClientCertificate(certificateFile, keyFile, new RecordingLogger()));
+
+        Assert.Contains(certificateFile, error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be read", error.Message, StringComparison.Ordinal);
+    }
+
     private static void WriteVersion(string volume, string version, X509Certificate2 certificate)
     {
         var directory = Directory.CreateDirectory(Path.Combine(volume, version)).FullName;
