@@ -77,14 +77,7 @@ public sealed class AttemptTimeoutTests
     public async Task The_callers_cancellation_ends_a_call_that_has_a_timeout()
     {
         await using var backend = await TestBackend.StartAsync("slow");
-        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        backend.Behaviour = async (context, self) =>
-        {
-            received.TrySetResult();
-            await gate.Task.WaitAsync(MeshClients.Bound);
-            await TestBackend.AnswerWithIdAsync(context, self);
-        };
+        var (received, gate) = HoldAnswers(backend);
         var router = new MeshRouter(MeshTestRegistry.Create("reviews", backend), options: MeshTestRegistry.InOrder());
         // An invoker, as Grpc.Net.Client calls the handler: the caller's token reaches the handler itself (an
         // HttpClient would hand it a linked token of its own).
@@ -121,14 +114,7 @@ public sealed class AttemptTimeoutTests
             await first.Content.ReadAsStringAsync();
         }
 
-        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        backend.Behaviour = async (context, self) =>
-        {
-            received.TrySetResult();
-            await gate.Task.WaitAsync(MeshClients.Bound);
-            await TestBackend.AnswerWithIdAsync(context, self);
-        };
+        var (received, gate) = HoldAnswers(backend);
         using var secondRequest = new HttpRequestMessage(HttpMethod.Get, "http://reviews:9080/");
         var second = invoker.SendAsync(secondRequest, CancellationToken.None);
         await received.Task.WaitAsync(MeshClients.Bound);
@@ -139,5 +125,19 @@ public sealed class AttemptTimeoutTests
 
         using var answer = await second.WaitAsync(MeshClients.Bound);
         Assert.Equal("b1", await answer.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Makes <paramref name="backend"/> signal each request it receives and answer only once the gate opens.</summary>
+    private static (TaskCompletionSource Received, TaskCompletionSource Gate) HoldAnswers(TestBackend backend)
+    {
+        var received = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        backend.Behaviour = async (context, self) =>
+        {
+            received.TrySetResult();
+            await gate.Task.WaitAsync(MeshClients.Bound);
+            await TestBackend.AnswerWithIdAsync(context, self);
+        };
+        return (received, gate);
     }
 }
