@@ -72,7 +72,7 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
         Address = options.Validate();
         _options = options;
         _validator = CreateValidator(options, Address);
-        _clientCertificate = CreateClientCertificate(options, _validator, logger);
+        _clientCertificate = options.HttpMessageHandler is null ? CreateClientCertificate(options, _validator, logger) : null;
         if (options.TokenFile is { } tokenFile)
         {
             var token = new BearerTokenFile(tokenFile);
@@ -252,7 +252,7 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             return new GrpcCallException(exception.StatusCode, $"TLS handshake with Pilot failed: {rejection}", exception);
         }
 
-        if (_clientCertificate?.LastProblem is { } certificateProblem)
+        if (_clientCertificate?.LastProblem is { } certificateProblem && MayBeRefusedCertificate(exception))
         {
             // Pilot may refuse the previous certificate (expired, or its CA rotated): say why a new one was not sent.
             detail = detail.Length == 0 ? certificateProblem : $"{detail} ({certificateProblem})";
@@ -269,6 +269,13 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
 
         return new GrpcCallException(exception.StatusCode, detail, exception, hint);
     }
+
+    /// <summary>
+    /// Whether the failure can be Pilot refusing the client certificate: a failed handshake, or (TLS 1.3 checks the
+    /// client's certificate after the client's side of the handshake) a connection that failed or was refused.
+    /// </summary>
+    private static bool MayBeRefusedCertificate(RpcException exception) =>
+        IsTlsFailure(exception) || exception.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unauthenticated or StatusCode.PermissionDenied;
 
     private static bool IsTlsFailure(RpcException exception)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace MeshClient.Xds.Transport;
@@ -28,8 +29,17 @@ internal sealed partial class PilotClientCertificate
         _certificateFile = certificateFile;
         _keyFile = keyFile;
         _logger = logger;
-        (_loadedCertificate, _loadedKey) = ReadFiles() ?? throw new ArgumentException(LoadFailure("a file cannot be read"));
-        _current = PilotTlsFiles.LoadClientCertificate(certificateFile, keyFile);
+        if (ReadFiles() is not var (certificate, key))
+        {
+            // Throws naming the file's problem (does not exist, access denied, I/O error).
+            PilotTlsFiles.LoadClientCertificate(certificateFile, keyFile).Dispose();
+            throw new ArgumentException(LoadFailure("a file cannot be read"));
+        }
+
+        // The certificate comes from the bytes kept for comparison: one read, so a rotation in between is seen next time.
+        _current = TryCreate(certificate, key, out var problem) ?? throw new ArgumentException(LoadFailure(problem));
+        _loadedCertificate = certificate;
+        _loadedKey = key;
     }
 
     /// <summary>The certificate presented last, or to be presented next.</summary>
@@ -63,18 +73,14 @@ internal sealed partial class PilotClientCertificate
 
             if (certificate.AsSpan().SequenceEqual(_loadedCertificate) && key.AsSpan().SequenceEqual(_loadedKey))
             {
+                // The files hold the certificate in use (again, after a failed read or a rewrite): nothing is wrong.
+                LastProblem = null;
                 return _current;
             }
 
-            X509Certificate2 next;
-            try
+            if (TryCreate(certificate, key, out var problem) is not { } next)
             {
-                next = X509Certificate2.CreateFromPem(System.Text.Encoding.UTF8.GetString(certificate), System.Text.Encoding.UTF8.GetString(key));
-            }
-            catch (Exception e) when (e is CryptographicException or ArgumentException)
-            {
-                // The PEM readers describe the form (no PEM block, a key that does not match), never the content.
-                Keep(e.Message);
+                Keep(problem);
                 return _current;
             }
 
@@ -85,6 +91,30 @@ internal sealed partial class PilotClientCertificate
             LastProblem = null;
             LogRotated(_logger, _certificateFile, next.NotAfter.ToUniversalTime());
             return next;
+        }
+    }
+
+    /// <summary>
+    /// The certificate with its key, or <see langword="null"/> and why not: the PEM readers describe the form (no PEM
+    /// block, a key that does not match), never the content; any other failure is named by its type only.
+    /// </summary>
+    private static X509Certificate2? TryCreate(byte[] certificate, byte[] key, out string problem)
+    {
+        try
+        {
+            problem = string.Empty;
+            return X509Certificate2.CreateFromPem(Encoding.UTF8.GetString(certificate), Encoding.UTF8.GetString(key));
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            problem = e.Message;
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A handshake must not fail here while a good certificate is at hand.
+            problem = e.GetType().Name;
+            return null;
         }
     }
 

@@ -120,6 +120,12 @@ public sealed class PilotClientCertificateRotationTests : IDisposable
         Assert.Same(initial, certificate.Select());
         Assert.Contains("cannot be read", certificate.LastProblem, StringComparison.Ordinal);
 
+        // The same files back (a rewrite with the same content): the certificate in use, and no problem any more.
+        _pki.WriteCertificates("cert-chain.pem", _first);
+        _pki.WriteKey("key.pem", _first);
+        Assert.Same(initial, certificate.Select());
+        Assert.Null(certificate.LastProblem);
+
         _pki.WriteCertificates("cert-chain.pem", _second);
         _pki.WriteKey("key.pem", _second);
         var rotated = certificate.Select();
@@ -149,7 +155,7 @@ public sealed class PilotClientCertificateRotationTests : IDisposable
         var error = Assert.Throws<ArgumentException>(() => new PilotClientCertificate(certificateFile, keyFile, new RecordingLogger()));
 
         Assert.Contains(certificateFile, error.Message, StringComparison.Ordinal);
-        Assert.Contains("cannot be read", error.Message, StringComparison.Ordinal);
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
     }
 
     private static void WriteVersion(string volume, string version, X509Certificate2 certificate)
