@@ -24,7 +24,7 @@ namespace MeshClient.Xds.Transport;
 /// State-of-the-world requests go through <see cref="DiscoveryRequestMarshaller"/>, which keeps the encoded names of
 /// the subscription for the ACKs that repeat them.
 /// </remarks>
-internal sealed class HttpGrpcTransport : IGrpcTransport
+internal sealed partial class HttpGrpcTransport : IGrpcTransport
 {
     /// <summary>The v3 ADS method path, from the generated service.</summary>
     public static readonly string AdsMethodV3 = MethodPath(AdsV3.Descriptor);
@@ -238,56 +238,6 @@ internal sealed class HttpGrpcTransport : IGrpcTransport
             socket.Dispose();
             throw;
         }
-    }
-
-    /// <summary>
-    /// The call's failure with what the TLS stack and the server leave out: which certificate check failed, that a
-    /// rejected stream carried no token; and without the token, should a server echo it.
-    /// </summary>
-    private GrpcCallException Translate(RpcException exception)
-    {
-        var detail = exception.Status.Detail ?? string.Empty;
-        if (_validator?.LastRejection is { } rejection && IsTlsFailure(exception))
-        {
-            return new GrpcCallException(exception.StatusCode, $"TLS handshake with Pilot failed: {rejection}", exception);
-        }
-
-        if (_clientCertificate?.LastProblem is { } certificateProblem && MayBeRefusedCertificate(exception))
-        {
-            // Pilot may refuse the previous certificate (expired, or its CA rotated): say why a new one was not sent.
-            detail = detail.Length == 0 ? certificateProblem : $"{detail} ({certificateProblem})";
-        }
-
-        var hint = exception.StatusCode is StatusCode.Unauthenticated or StatusCode.PermissionDenied && _token is null
-            ? "no token was sent (no token file is configured)"
-            : null;
-        if (_token is { } token && (token.Reveals(detail) || token.Reveals(exception.Message) || token.Reveals(exception.Status.DebugException?.ToString())))
-        {
-            // Not even as the inner exception: its message would carry the token into logs.
-            return new GrpcCallException(exception.StatusCode, token.Redact(detail));
-        }
-
-        return new GrpcCallException(exception.StatusCode, detail, exception, hint);
-    }
-
-    /// <summary>
-    /// Whether the failure can be Pilot refusing the client certificate: a failed handshake, or (TLS 1.3 checks the
-    /// client's certificate after the client's side of the handshake) a connection that failed or was refused.
-    /// </summary>
-    private static bool MayBeRefusedCertificate(RpcException exception) =>
-        IsTlsFailure(exception) || exception.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.Unauthenticated or StatusCode.PermissionDenied;
-
-    private static bool IsTlsFailure(RpcException exception)
-    {
-        for (Exception? e = exception.Status.DebugException ?? exception.InnerException; e is not null; e = e.InnerException)
-        {
-            if (e is System.Security.Authentication.AuthenticationException)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     /// <summary>The state-of-the-world ADS method of <paramref name="service"/> with the transport's request marshaller.</summary>

@@ -29,12 +29,7 @@ internal sealed partial class PilotClientCertificate
         _certificateFile = certificateFile;
         _keyFile = keyFile;
         _logger = logger;
-        if (ReadFiles() is not var (certificate, key))
-        {
-            // Throws naming the file's problem (does not exist, access denied, I/O error).
-            PilotTlsFiles.LoadClientCertificate(certificateFile, keyFile).Dispose();
-            throw new ArgumentException(LoadFailure("a file cannot be read"));
-        }
+        var (certificate, key) = ReadFiles(out var unreadable) ?? throw new ArgumentException(LoadFailure(unreadable));
 
         // The certificate comes from the bytes kept for comparison: one read, so a rotation in between is seen next time.
         _current = TryCreate(certificate, key, out var problem) ?? throw new ArgumentException(LoadFailure(problem));
@@ -65,9 +60,9 @@ internal sealed partial class PilotClientCertificate
     {
         lock (_gate)
         {
-            if (ReadFiles() is not var (certificate, key))
+            if (ReadFiles(out var unreadable) is not var (certificate, key))
             {
-                Keep("a file cannot be read");
+                Keep(unreadable);
                 return _current;
             }
 
@@ -118,14 +113,17 @@ internal sealed partial class PilotClientCertificate
         }
     }
 
-    private (byte[] Certificate, byte[] Key)? ReadFiles()
+    /// <summary>Both files' bytes, or <see langword="null"/> and why not (does not exist, access denied, I/O error).</summary>
+    private (byte[] Certificate, byte[] Key)? ReadFiles(out string problem)
     {
         try
         {
+            problem = string.Empty;
             return (File.ReadAllBytes(_certificateFile), File.ReadAllBytes(_keyFile));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            problem = $"a file cannot be read ({PilotTlsFiles.Reason(e)})";
             return null;
         }
     }
@@ -141,6 +139,5 @@ internal sealed partial class PilotClientCertificate
         LastProblem = problem;
     }
 
-    private string LoadFailure(string reason) =>
-        $"the client certificate '{_certificateFile}' with the key '{_keyFile}' cannot be loaded: {reason}";
+    private string LoadFailure(string reason) => PilotTlsFiles.ClientCertificateFailure(_certificateFile, _keyFile, reason);
 }

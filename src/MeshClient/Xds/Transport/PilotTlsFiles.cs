@@ -41,11 +41,16 @@ internal static class PilotTlsFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
         {
-            throw new ArgumentException($"the client certificate '{certificateFile}' with the key '{keyFile}' cannot be loaded: {Reason(e)}");
+            throw new ArgumentException(ClientCertificateFailure(certificateFile, keyFile, Reason(e)));
         }
     }
 
-    private static string Reason(Exception e) => e switch
+    /// <summary>Why a client certificate and its key cannot be loaded, naming both files and never their content.</summary>
+    public static string ClientCertificateFailure(string certificateFile, string keyFile, string reason) =>
+        $"the client certificate '{certificateFile}' with the key '{keyFile}' cannot be loaded: {reason}";
+
+    /// <summary>Why a file could not be read or parsed, in words that never quote its content.</summary>
+    public static string Reason(Exception e) => e switch
     {
         FileNotFoundException or DirectoryNotFoundException => "a file does not exist",
         UnauthorizedAccessException => "access denied",
