@@ -161,11 +161,9 @@ public sealed class DeltaXdsTests
         await harness.Pilot.StopAsync();
         harness.Pilot.SetService("ratings", 9080, [new FakeEndpoint("10.2.0.1", 9080), new FakeEndpoint("10.2.0.2", 9080)]);
         await harness.Pilot.RestartAsync();
-        await harness.Time.WaitForTimerAsync(TimeSpan.FromSeconds(1), PilotClientHarness.Bound);
         var streamsBefore = harness.Pilot.Requests.Max(r => r.StreamId);
-        harness.Time.Advance(TimeSpan.FromSeconds(1));
 
-        var cds = await harness.WaitForRequestAsync(r => r.StreamId > streamsBefore && r.TypeUrl == Cds);
+        var cds = await harness.ReconnectAsync(r => r.StreamId > streamsBefore && r.TypeUrl == Cds);
         Assert.Equal(["*"], cds.ResourceNamesSubscribe);
         Assert.Equal([Ratings, Reviews], cds.InitialResourceVersions.Keys.Order(StringComparer.Ordinal));
         Assert.All(cds.InitialResourceVersions.Values, v => Assert.NotEmpty(v));

@@ -18,6 +18,7 @@ internal sealed class PilotClientHarness : IAsyncDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private HttpGrpcTransport? _transport;
+    private XdsClientOptions? _options;
     private Task? _run;
 
     private PilotClientHarness(FakePilot pilot)
@@ -40,9 +41,35 @@ internal sealed class PilotClientHarness : IAsyncDisposable
     {
         var options = new XdsClientOptions { PodName = "productpage-v1-123", PodNamespace = "default", InstanceIp = "10.0.0.5" };
         configure(options);
+        _options = options;
         _transport = new HttpGrpcTransport(new GrpcTransportOptions { Address = Pilot.Address });
         Client = new AdsClient(_transport, options, Registry, Time, NullLogger<AdsClient>.Instance, jitterSource: () => 0.5);
         _run = Client.RunAsync(_stop.Token);
+    }
+
+    /// <summary>
+    /// After the stream ended, fires the client's reconnect backoff timers in turn (the client's own schedule, with the
+    /// harness's jitter) until a request matching <paramref name="predicate"/> arrives: the first attempt may fail
+    /// again (its pooled connection to a stopped FakePilot not yet seen closed), and the next waits a longer delay.
+    /// </summary>
+    public async Task<RecordedRequest> ReconnectAsync(Func<RecordedRequest, bool> predicate)
+    {
+        var backoff = ReconnectBackoff.FromOptions(_options!, () => 0.5);
+        var request = WaitForRequestAsync(predicate);
+        using var arrived = new CancellationTokenSource();
+        while (true)
+        {
+            var delay = backoff.Next();
+            var timer = Time.WaitForTimerAsync(delay, Bound, arrived.Token);
+            if (await Task.WhenAny(request, timer) == request)
+            {
+                await arrived.CancelAsync();
+                return await request;
+            }
+
+            await timer;
+            Time.Advance(delay);
+        }
     }
 
     /// <summary>Waits until the registry's current snapshot satisfies <paramref name="condition"/>.</summary>

@@ -15,17 +15,21 @@ internal sealed class TimerSignalingTimeProvider : FakeTimeProvider
         return timer;
     }
 
-    /// <summary>Waits for a timer due in <paramref name="dueTime"/> to be created (one created earlier counts once).</summary>
-    public async Task WaitForTimerAsync(TimeSpan dueTime, TimeSpan bound)
+    /// <summary>
+    /// Waits for a timer due in <paramref name="dueTime"/> to be created (one created earlier counts once). A wait
+    /// <paramref name="cancellationToken"/> ends takes no timer from later waits.
+    /// </summary>
+    public async Task WaitForTimerAsync(TimeSpan dueTime, TimeSpan bound, CancellationToken cancellationToken = default)
     {
-        using var cts = new CancellationTokenSource(bound);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(bound);
         try
         {
             while (await _created.Reader.ReadAsync(cts.Token) != dueTime)
             {
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"No timer due in {dueTime} was created within {bound}.");
         }
