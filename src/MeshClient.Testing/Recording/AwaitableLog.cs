@@ -49,10 +49,20 @@ internal sealed class AwaitableLog<T>
 
         foreach (var waiter in waiters)
         {
-            waiter.Offer(item);
+            waiter.CatchUp(this);
         }
 
         return item;
+    }
+
+    /// <summary>The item at <paramref name="index"/> (0-based), if it has been added.</summary>
+    private bool TryGet(int index, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out T item)
+    {
+        lock (_gate)
+        {
+            item = index < _items.Count ? _items[index] : null;
+            return item is not null;
+        }
     }
 
     /// <summary>Waits for an item that matches <paramref name="predicate"/>, the earliest already recorded or the next one added.</summary>
@@ -65,23 +75,14 @@ internal sealed class AwaitableLog<T>
     {
         ArgumentNullException.ThrowIfNull(predicate);
         var waiter = new Waiter(predicate);
-        T[] existing;
         lock (_gate)
         {
             _waiters.Add(waiter);
-            existing = [.. _items];
         }
 
         try
         {
-            foreach (var item in existing)
-            {
-                if (waiter.Offer(item))
-                {
-                    break;
-                }
-            }
-
+            waiter.CatchUp(this);
             return await waiter.Task.WaitAsync(timeout, TimeProvider.System, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
@@ -110,13 +111,33 @@ internal sealed class AwaitableLog<T>
         return text.ToString();
     }
 
+    /// <summary>
+    /// One wait. It examines the log's items strictly in sequence order, each once, under its own lock (never the
+    /// log's, so a predicate may read any log): its result is the earliest match even while items are added from
+    /// several threads, or while the wait starts.
+    /// </summary>
     private sealed class Waiter(Func<T, bool> predicate)
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly object _gate = new();
+        private int _examined;
 
         public Task<T> Task => _completion.Task;
 
-        public bool Offer(T item)
+        /// <summary>Examines the items of <paramref name="log"/> not examined yet, in order, until one matches.</summary>
+        public void CatchUp(AwaitableLog<T> log)
+        {
+            lock (_gate)
+            {
+                while (!_completion.Task.IsCompleted && log.TryGet(_examined, out var item))
+                {
+                    _examined++;
+                    Offer(item);
+                }
+            }
+        }
+
+        private bool Offer(T item)
         {
             if (_completion.Task.IsCompleted)
             {
