@@ -23,6 +23,8 @@ namespace MeshClient.Benchmarks.Http;
 /// the three endpoint URIs, MeshClient's service <c>details</c> (three endpoints, no route rule), ServiceDiscovery's
 /// service <c>details</c> (the same three endpoints in configuration).</item>
 /// <item>Concurrent: the same with 16 requests in flight per operation.</item>
+/// <item>Each of these two categories runs its direct client a second time, last ("Direct again"): that column's
+/// ratio to the baseline is the run's own noise floor, the difference two identical clients show in the same run.</item>
 /// <item>HeaderRule: service <c>reviews</c> with the seed's router.yaml rule (header match, 40/40/20 over subsets v1,
 /// v2 with debug, v3 from a DestinationRule, one endpoint each), against the direct call with the same header.</item>
 /// </list>
@@ -113,6 +115,10 @@ public class HttpThroughMeshBenchmarks
     [Benchmark(Description = "ServiceDiscovery, 3 endpoints")]
     public Task<int> ServiceDiscovery() => SendAsync(_serviceDiscovery, _detailsUri, withHeader: false);
 
+    [BenchmarkCategory(SequentialCategory)]
+    [Benchmark(Description = "Direct again, 3 endpoints")]
+    public Task<int> DirectAgain() => SendAsync(_direct, NextDirectUri(), withHeader: false);
+
     [BenchmarkCategory(HeaderRuleCategory)]
     [Benchmark(Baseline = true, Description = "Direct + header")]
     public Task<int> DirectWithHeader() => SendAsync(_direct, _directUri, withHeader: true);
@@ -132,6 +138,10 @@ public class HttpThroughMeshBenchmarks
     [BenchmarkCategory(ConcurrentCategory)]
     [Benchmark(OperationsPerInvoke = InFlight, Description = "ServiceDiscovery x16 in flight")]
     public Task<int> ServiceDiscoveryConcurrent() => SendManyAsync(_serviceDiscovery, _detailsUri);
+
+    [BenchmarkCategory(ConcurrentCategory)]
+    [Benchmark(OperationsPerInvoke = InFlight, Description = "Direct again x16 in flight")]
+    public Task<int> DirectAgainConcurrent() => SendManyAsync(_direct, null);
 
     /// <summary>The primary handler settings every column of the HTTP benchmarks shares.</summary>
     internal static SocketsHttpHandler CreatePrimaryHandler() => new()
