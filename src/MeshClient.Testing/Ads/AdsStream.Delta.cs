@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -175,7 +174,7 @@ internal sealed partial class AdsStream
             var changed = new List<DeltaResource>();
             foreach (var (name, body) in current)
             {
-                var version = VersionOf(body);
+                var version = _pilot.Store.VersionOf(body);
                 if (item.Kind == OutboundKind.RawResponse || !state.Sent.TryGetValue(name, out var held) || held != version)
                 {
                     changed.Add(new DeltaResource { Name = name, Version = version, Resource_ = body });
@@ -224,14 +223,5 @@ internal sealed partial class AdsStream
     {
         var name = IstioResourceBuilder.ReadName(resource);
         return name.Length > 0 ? name : "resource-" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A resource's version: a hash of its type and bytes, so an unchanged resource keeps its version.</summary>
-    private static string VersionOf(Any resource)
-    {
-        Span<byte> hash = stackalloc byte[32];
-        var bytes = resource.ToByteArray();
-        SHA256.HashData(bytes, hash);
-        return Convert.ToHexString(hash[..8]);
     }
 }

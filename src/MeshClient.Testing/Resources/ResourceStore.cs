@@ -1,11 +1,14 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace MeshClient.Testing.Resources;
 
 /// <summary>
 /// What FakePilot serves: services (turned into Istio-shaped clusters and load assignments) and raw resources that
-/// replace them for a type URL. Thread-safe.
+/// replace them for a type URL. Thread-safe. A service's packed clusters and load assignments are kept until the
+/// service (or its mTLS settings) is replaced, so a push after one change encodes only what changed, not the mesh.
 /// </summary>
 internal sealed class ResourceStore
 {
@@ -13,13 +16,21 @@ internal sealed class ResourceStore
     private readonly SortedDictionary<(string Host, int Port), FakeService> _services = new(ServiceKeyComparer.Instance);
     private readonly Dictionary<string, ImmutableArray<Any>> _raw = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Host, int Port), FakePeerTls> _peerTls = [];
+    private readonly Dictionary<string, FakeService> _serviceByCluster = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string TypeUrl, string Host, int Port), PackedService> _packed = [];
+    private readonly ConditionalWeakTable<Any, string> _packedVersions = new();
 
     /// <summary>Adds or replaces a service.</summary>
     public void SetService(FakeService service)
     {
         lock (_gate)
         {
+            ForgetClusters(service.Host, service.Port);
             _services[(service.Host, service.Port)] = service;
+            foreach (var (clusterName, _, _) in service.Clusters())
+            {
+                _serviceByCluster[clusterName] = service;
+            }
         }
     }
 
@@ -28,6 +39,12 @@ internal sealed class ResourceStore
     {
         lock (_gate)
         {
+            ForgetClusters(host, port);
+            foreach (var key in _packed.Keys.Where(k => k.Host == host && k.Port == port).ToList())
+            {
+                _packed.Remove(key);
+            }
+
             return _services.Remove((host, port));
         }
     }
@@ -74,8 +91,17 @@ internal sealed class ResourceStore
             _services.Clear();
             _raw.Clear();
             _peerTls.Clear();
+            _serviceByCluster.Clear();
+            _packed.Clear();
         }
     }
+
+    /// <summary>
+    /// A resource's version for delta xDS: a hash of its type and bytes, so an unchanged resource keeps its version;
+    /// computed once for a resource this store packed (a raw resource is hashed at each call: a test may reuse it).
+    /// </summary>
+    public string VersionOf(Any resource) =>
+        _packedVersions.TryGetValue(resource, out var version) ? version : ResourceVersion.Of(resource);
 
     /// <summary>Whether requests for <paramref name="typeUrl"/> get an answer: CDS, EDS, or a type with raw resources.</summary>
     public bool Serves(string typeUrl)
@@ -107,32 +133,99 @@ internal sealed class ResourceStore
 
             if (XdsTypeUrls.IsCluster(typeUrl))
             {
-                var v2 = XdsTypeUrls.IsV2(typeUrl);
-                var clusters = _services.Values
-                    .SelectMany(s => s.Clusters().Select(c => IstioResourceBuilder.BuildCluster(s, c.ClusterName, c.Subset, v2, _peerTls.GetValueOrDefault((s.Host, s.Port)))))
-                    .ToList();
-                return new ServedResources(
-                    [.. clusters.Select(c => IstioResourceBuilder.Pack(c, typeUrl))],
-                    [.. clusters.Select(c => c.Name)]);
+                var resources = new List<Any>(_services.Count);
+                var clusterNames = ImmutableArray.CreateBuilder<string>(_services.Count);
+                foreach (var service in _services.Values)
+                {
+                    var packed = Packed(typeUrl, service);
+                    packed.Clusters ??= PackClusters(typeUrl, service, packed.Tls);
+                    resources.AddRange(packed.Clusters.Value.Resources);
+                    clusterNames.AddRange(packed.Clusters.Value.Names);
+                }
+
+                return new ServedResources(resources, clusterNames.ToImmutable());
             }
 
             if (XdsTypeUrls.IsEndpoints(typeUrl))
             {
-                var byName = _services.Values
-                    .SelectMany(s => s.Clusters())
-                    .ToDictionary(c => c.ClusterName, c => c.Endpoints, StringComparer.Ordinal);
-                var assignments = names
-                    .Distinct(StringComparer.Ordinal)
-                    .Where(byName.ContainsKey)
-                    .Select(n => IstioResourceBuilder.BuildLoadAssignment(n, byName[n]))
-                    .ToList();
-                return new ServedResources(
-                    [.. assignments.Select(a => IstioResourceBuilder.Pack(a, typeUrl))],
-                    [.. assignments.Select(a => a.ClusterName)]);
+                var resources = new List<Any>(names.Count);
+                var served = ImmutableArray.CreateBuilder<string>(names.Count);
+                foreach (var name in names.Distinct(StringComparer.Ordinal))
+                {
+                    if (_serviceByCluster.TryGetValue(name, out var service))
+                    {
+                        var packed = Packed(typeUrl, service);
+                        if (!packed.Assignments.TryGetValue(name, out var assignment))
+                        {
+                            var endpoints = service.Clusters().First(c => string.Equals(c.ClusterName, name, StringComparison.Ordinal)).Endpoints;
+                            assignment = Pack(IstioResourceBuilder.BuildLoadAssignment(name, endpoints), typeUrl);
+                            packed.Assignments.Add(name, assignment);
+                        }
+
+                        resources.Add(assignment);
+                        served.Add(name);
+                    }
+                }
+
+                return new ServedResources(resources, served.ToImmutable());
             }
 
             return null;
         }
+    }
+
+    /// <summary>The packed resources of <paramref name="service"/> for <paramref name="typeUrl"/>, made anew when the service or its mTLS settings changed.</summary>
+    private PackedService Packed(string typeUrl, FakeService service)
+    {
+        var key = (typeUrl, service.Host, service.Port);
+        var tls = _peerTls.GetValueOrDefault((service.Host, service.Port));
+        if (!_packed.TryGetValue(key, out var packed) || !ReferenceEquals(packed.Service, service) || !ReferenceEquals(packed.Tls, tls))
+        {
+            packed = new PackedService(service, tls);
+            _packed[key] = packed;
+        }
+
+        return packed;
+    }
+
+    private (ImmutableArray<Any> Resources, ImmutableArray<string> Names) PackClusters(string typeUrl, FakeService service, FakePeerTls? tls)
+    {
+        var v2 = XdsTypeUrls.IsV2(typeUrl);
+        var clusters = service.Clusters().Select(c => IstioResourceBuilder.BuildCluster(service, c.ClusterName, c.Subset, v2, tls)).ToList();
+        return ([.. clusters.Select(c => Pack(c, typeUrl))], [.. clusters.Select(c => c.Name)]);
+    }
+
+    private Any Pack(IMessage message, string typeUrl)
+    {
+        var any = IstioResourceBuilder.Pack(message, typeUrl);
+        _packedVersions.AddOrUpdate(any, ResourceVersion.Of(any));
+        return any;
+    }
+
+    /// <summary>Removes the cluster names of the service at <paramref name="host"/>:<paramref name="port"/> from the cluster index.</summary>
+    private void ForgetClusters(string host, int port)
+    {
+        if (_services.TryGetValue((host, port), out var previous))
+        {
+            foreach (var (clusterName, _, _) in previous.Clusters())
+            {
+                _serviceByCluster.Remove(clusterName);
+            }
+        }
+    }
+
+    /// <summary>One service's packed resources of one type URL, for the service object and mTLS settings they were made from.</summary>
+    private sealed class PackedService(FakeService service, FakePeerTls? tls)
+    {
+        public FakeService Service { get; } = service;
+
+        public FakePeerTls? Tls { get; } = tls;
+
+        /// <summary>Its clusters (CDS), once packed.</summary>
+        public (ImmutableArray<Any> Resources, ImmutableArray<string> Names)? Clusters { get; set; }
+
+        /// <summary>Its load assignments (EDS) packed so far, by cluster name.</summary>
+        public Dictionary<string, Any> Assignments { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class ServiceKeyComparer : IComparer<(string Host, int Port)>
