@@ -18,7 +18,7 @@ internal sealed class ResourceStore
     private readonly Dictionary<(string Host, int Port), FakePeerTls> _peerTls = [];
     private readonly Dictionary<string, FakeService> _serviceByCluster = new(StringComparer.Ordinal);
     private readonly Dictionary<(string TypeUrl, string Host, int Port), PackedService> _packed = [];
-    private readonly ConditionalWeakTable<Any, string> _packedVersions = new();
+    private readonly ConditionalWeakTable<Any, StrongBox<string?>> _packedVersions = new();
 
     /// <summary>Adds or replaces a service.</summary>
     public void SetService(FakeService service)
@@ -98,10 +98,19 @@ internal sealed class ResourceStore
 
     /// <summary>
     /// A resource's version for delta xDS: a hash of its type and bytes, so an unchanged resource keeps its version;
-    /// computed once for a resource this store packed (a raw resource is hashed at each call: a test may reuse it).
+    /// computed once, when first asked, for a resource this store packed (a raw resource is hashed at each call: a test
+    /// may reuse it).
     /// </summary>
-    public string VersionOf(Any resource) =>
-        _packedVersions.TryGetValue(resource, out var version) ? version : ResourceVersion.Of(resource);
+    public string VersionOf(Any resource)
+    {
+        if (!_packedVersions.TryGetValue(resource, out var version))
+        {
+            return ResourceVersion.Of(resource);
+        }
+
+        // Two streams may compute it at once: both get the same hash.
+        return Volatile.Read(ref version.Value) ?? (version.Value = ResourceVersion.Of(resource));
+    }
 
     /// <summary>Whether requests for <paramref name="typeUrl"/> get an answer: CDS, EDS, or a type with raw resources.</summary>
     public bool Serves(string typeUrl)
@@ -198,7 +207,7 @@ internal sealed class ResourceStore
     private Any Pack(IMessage message, string typeUrl)
     {
         var any = IstioResourceBuilder.Pack(message, typeUrl);
-        _packedVersions.AddOrUpdate(any, ResourceVersion.Of(any));
+        _packedVersions.AddOrUpdate(any, new StrongBox<string?>());
         return any;
     }
 
