@@ -148,8 +148,12 @@ internal sealed partial class MeshXdsResolver : Resolver
             }
         }
 
-        if (addresses.Count == 0 && !_router.Registry.WhenServiceEndpointsKnown(service).IsCompleted)
+        if (addresses.Count == 0
+            && (!_router.Registry.WhenServiceEndpointsKnown(service).IsCompleted || _router.Registry.Current.Version != snapshot.Version))
         {
+            // Still being fetched, or the wait is over because they arrived in a newer state than this one: that
+            // state's change publishes them (the ADS client settles a wait only after publishing what arrived), so
+            // nothing is published for this one.
             key = string.Empty;
             return null;
         }

@@ -1,0 +1,78 @@
+using Grpc.Net.Client.Balancer;
+using MeshClient.Grpc;
+using MeshClient.Registry;
+using MeshClient.Routing;
+using Microsoft.Extensions.Logging.Abstractions;
+using GrpcStatusCode = global::Grpc.Core.StatusCode;
+
+namespace MeshClient.Tests.Grpc;
+
+/// <summary>The xds:/// resolver with on-demand EDS: what it publishes while a service's endpoints are being fetched.</summary>
+public sealed class MeshXdsResolverTests
+{
+    private const string Reviews = "outbound|9080||reviews.default.svc.cluster.local";
+
+    [Fact]
+    public void Endpoints_that_arrive_while_it_resolves_are_published_without_a_failure_first()
+    {
+        // The registry's first state names reviews without endpoints. The endpoints arrive (a new snapshot, then the
+        // wait settles, as the ADS client does) between the resolver reading the state and asking whether the wait is
+        // over: it must publish the endpoints, never "no routable endpoint" for a state that is already gone.
+        var registry = new MeshRegistry(new RegistrySnapshot(1, [new MeshCluster(Reviews, [])]));
+        registry.Demand = new ArrivingDuringTheCheck(registry, new MeshCluster(Reviews, [new MeshEndpoint("10.1.0.1", 9080)]));
+        var results = new List<ResolverResult>();
+        using var resolver = new MeshXdsResolver(new MeshRouter(registry), XdsTarget.Parse(new Uri("xds:///reviews:9080")), new Uri("xds:///reviews:9080"), NullLogger.Instance);
+
+        resolver.Start(results.Add);
+
+        var published = Assert.Single(results);
+        Assert.Equal(GrpcStatusCode.OK, published.Status.StatusCode);
+        Assert.Equal("10.1.0.1:9080", Assert.Single(published.Addresses!).ToString());
+    }
+
+    [Fact]
+    public void A_service_whose_wait_is_over_without_endpoints_is_published_as_unavailable()
+    {
+        var registry = new MeshRegistry(new RegistrySnapshot(1, [new MeshCluster(Reviews, [])]));
+        registry.Demand = new SettledDemand();
+        var results = new List<ResolverResult>();
+        using var resolver = new MeshXdsResolver(new MeshRouter(registry), XdsTarget.Parse(new Uri("xds:///reviews:9080")), new Uri("xds:///reviews:9080"), NullLogger.Instance);
+
+        resolver.Start(results.Add);
+
+        var published = Assert.Single(results);
+        Assert.Equal(GrpcStatusCode.Unavailable, published.Status.StatusCode);
+        Assert.Contains("has no routable endpoint", published.Status.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>Settles the first wait only after publishing the cluster's endpoints, as the ADS client does on arrival.</summary>
+    private sealed class ArrivingDuringTheCheck(MeshRegistry registry, MeshCluster arrived) : IServiceDemand
+    {
+        private bool _arrived;
+
+        public void OnServiceUsed(MeshService service)
+        {
+        }
+
+        public Task WhenEndpointsKnown(MeshService service)
+        {
+            if (!_arrived)
+            {
+                _arrived = true;
+                registry.Update((_, version) => new RegistrySnapshot(version, [arrived]));
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Every wait is over (the endpoints were given up on).</summary>
+    private sealed class SettledDemand : IServiceDemand
+    {
+        public void OnServiceUsed(MeshService service)
+        {
+        }
+
+        public Task WhenEndpointsKnown(MeshService service) => Task.CompletedTask;
+    }
+}
