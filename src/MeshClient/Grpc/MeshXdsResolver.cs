@@ -23,6 +23,7 @@ internal sealed partial class MeshXdsResolver : Resolver
     private Action<ResolverResult>? _listener;
     private string? _published;
     private int _publishRequests;
+    private int _watchingWait;
     private volatile bool _disposed;
 
     public MeshXdsResolver(MeshRouter router, XdsTarget target, Uri address, ILogger logger)
@@ -60,6 +61,27 @@ internal sealed partial class MeshXdsResolver : Resolver
         }
 
         base.Dispose(disposing);
+    }
+
+    /// <summary>Publishes again when <paramref name="wait"/> ends; one wait watched at a time.</summary>
+    private void PublishWhenOver(Task wait)
+    {
+        if (Interlocked.Exchange(ref _watchingWait, 1) != 0)
+        {
+            return;
+        }
+
+        _ = wait.ContinueWith(
+            static (_, state) =>
+            {
+                var resolver = (MeshXdsResolver)state!;
+                Volatile.Write(ref resolver._watchingWait, 0);
+                resolver.Publish();
+            },
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private static string Describe(IReadOnlyList<BalancerAddress> addresses) =>
@@ -148,14 +170,25 @@ internal sealed partial class MeshXdsResolver : Resolver
             }
         }
 
-        if (addresses.Count == 0
-            && (!_router.Registry.WhenServiceEndpointsKnown(service).IsCompleted || _router.Registry.Current.Version != snapshot.Version))
+        if (addresses.Count == 0)
         {
-            // Still being fetched, or the wait is over because they arrived in a newer state than this one: that
-            // state's change publishes them (the ADS client settles a wait only after publishing what arrived), so
-            // nothing is published for this one.
-            key = string.Empty;
-            return null;
+            var known = _router.Registry.WhenServiceEndpointsKnown(service);
+            if (!known.IsCompleted)
+            {
+                // Still being fetched: published again when the wait ends, which no registry change may follow (an
+                // empty assignment, or the does-not-exist rule, is published before the wait is settled).
+                PublishWhenOver(known);
+                key = string.Empty;
+                return null;
+            }
+
+            if (_router.Registry.Current.Version != snapshot.Version)
+            {
+                // The wait is over because they arrived in a newer state than this one: that state's change
+                // publishes them (the ADS client settles a wait only after publishing what arrived).
+                key = string.Empty;
+                return null;
+            }
         }
 
         if (addresses.Count == 0)

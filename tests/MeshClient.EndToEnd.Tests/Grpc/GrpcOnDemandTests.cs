@@ -1,3 +1,4 @@
+using Grpc.Core;
 using MeshClient;
 using MeshClient.EndToEnd.Tests.Grpc.Proto;
 using Xunit.Abstractions;
@@ -37,5 +38,27 @@ public sealed class GrpcOnDemandTests(ITestOutputHelper output)
         Assert.True(grpc.Registry.Current.Clusters[Reviews].EndpointsReceived);
         Assert.False(grpc.Registry.Current.Clusters[Ratings].EndpointsReceived);
         Assert.Equal(0, pods[1].Received);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_call_to_a_service_pilot_sends_no_endpoints_for_fails_unavailable_instead_of_waiting(GrpcShape shape, XdsProtocol protocol)
+    {
+        // Pilot answers the on-demand subscription with an empty assignment (the service is scaled to zero). The
+        // resolver must learn that the wait is over even though no registry change follows it, and fail the call;
+        // without a deadline it would otherwise wait forever.
+        await using var grpc = await GrpcMesh.StartAsync(output);
+        grpc.Pilot.SetService("reviews", 9080, []);
+        var (client, channel) = await GrpcShapes.CreateAsync(grpc, shape, "reviews:9080", o =>
+        {
+            o.Pilot.XdsProtocol = protocol;
+            o.Pilot.OnDemandEndpoints = true;
+        });
+        using var _ = channel;
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.WhoAsync(new WhoRequest()).ResponseAsync.WaitAsync(GrpcMesh.Bound));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("has no routable endpoint", error.Status.Detail, StringComparison.Ordinal);
     }
 }

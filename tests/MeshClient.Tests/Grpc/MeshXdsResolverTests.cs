@@ -45,6 +45,42 @@ public sealed class MeshXdsResolverTests
         Assert.Contains("has no routable endpoint", published.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_wait_that_ends_without_a_registry_change_is_published_when_it_ends()
+    {
+        // The ADS client publishes an empty assignment (or nothing, when the does-not-exist rule fires) and then
+        // settles the wait: no registry change follows the settling, so the resolver must watch the wait itself, or
+        // the channel's calls wait for their deadline instead of failing UNAVAILABLE.
+        var registry = new MeshRegistry(new RegistrySnapshot(1, [new MeshCluster(Reviews, [])]));
+        var demand = new PendingDemand();
+        registry.Demand = demand;
+        var published = new TaskCompletionSource<ResolverResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var resolver = new MeshXdsResolver(new MeshRouter(registry), XdsTarget.Parse(new Uri("xds:///reviews:9080")), new Uri("xds:///reviews:9080"), NullLogger.Instance);
+
+        resolver.Start(result => published.TrySetResult(result));
+        Assert.False(published.Task.IsCompleted);
+
+        demand.Settle();
+
+        var result = await published.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(GrpcStatusCode.Unavailable, result.Status.StatusCode);
+        Assert.Contains("has no routable endpoint", result.Status.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every wait goes on until <see cref="Settle"/>.</summary>
+    private sealed class PendingDemand : IServiceDemand
+    {
+        private readonly TaskCompletionSource _settled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Settle() => _settled.TrySetResult();
+
+        public void OnServiceUsed(MeshService service)
+        {
+        }
+
+        public Task WhenEndpointsKnown(MeshService service) => _settled.Task;
+    }
+
     /// <summary>Settles the first wait only after publishing the cluster's endpoints, as the ADS client does on arrival.</summary>
     private sealed class ArrivingDuringTheCheck(MeshRegistry registry, MeshCluster arrived) : IServiceDemand
     {
