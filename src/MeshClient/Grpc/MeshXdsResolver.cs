@@ -12,7 +12,9 @@ namespace MeshClient.Grpc;
 /// endpoints, with a service config naming the mesh's load balancer (<see cref="MeshLoadBalancerFactory"/>) and the
 /// target, and publishes again when a registry change alters that service's endpoints (changes of other services are
 /// ignored). Until the registry's first sync nothing is published, so calls wait (bounded by their deadline); a
-/// service Pilot does not name, or one without routable endpoints, is published as UNAVAILABLE with the reason.
+/// service Pilot does not name, or one without routable endpoints, is published as UNAVAILABLE with the reason. With
+/// on-demand EDS, nothing is published while the service's endpoints are being fetched, and the state is published
+/// again when that (bounded) wait ends, whether or not the registry changed.
 /// </summary>
 internal sealed partial class MeshXdsResolver : Resolver
 {
@@ -24,6 +26,7 @@ internal sealed partial class MeshXdsResolver : Resolver
     private string? _published;
     private int _publishRequests;
     private int _watchingWait;
+    private bool _waitEnded;
     private volatile bool _disposed;
 
     public MeshXdsResolver(MeshRouter router, XdsTarget target, Uri address, ILogger logger)
@@ -75,6 +78,7 @@ internal sealed partial class MeshXdsResolver : Resolver
             static (_, state) =>
             {
                 var resolver = (MeshXdsResolver)state!;
+                Volatile.Write(ref resolver._waitEnded, true);
                 Volatile.Write(ref resolver._watchingWait, 0);
                 resolver.Publish();
             },
@@ -173,10 +177,12 @@ internal sealed partial class MeshXdsResolver : Resolver
         if (addresses.Count == 0)
         {
             var known = _router.Registry.WhenServiceEndpointsKnown(service);
-            if (!known.IsCompleted)
+            if (!known.IsCompleted && !Volatile.Read(ref _waitEnded))
             {
                 // Still being fetched: published again when the wait ends, which no registry change may follow (an
-                // empty assignment, or the does-not-exist rule, is published before the wait is settled).
+                // empty assignment, or the does-not-exist rule, is published before the wait is settled). A wait
+                // that ended on its bound is not begun again: the channel's calls fail, as an HTTP call does after
+                // its one bounded wait, until endpoints arrive.
                 PublishWhenOver(known);
                 key = string.Empty;
                 return null;
@@ -198,6 +204,7 @@ internal sealed partial class MeshXdsResolver : Resolver
             return ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"xds:/// target '{_target}': {reason}"));
         }
 
+        Volatile.Write(ref _waitEnded, false);
         addresses.Sort((x, y) => string.CompareOrdinal(x.ToString(), y.ToString()));
         key = service.Host + "|" + Describe(addresses);
         return ResolverResult.ForResult(addresses, MeshLoadBalancerFactory.ServiceConfigFor(_target), serviceConfigStatus: null);

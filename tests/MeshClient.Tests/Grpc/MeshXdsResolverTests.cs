@@ -67,6 +67,40 @@ public sealed class MeshXdsResolverTests
         Assert.Contains("has no routable endpoint", result.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_wait_that_ends_on_its_bound_fails_the_channel_and_is_not_begun_again()
+    {
+        // Pilot never answers (it went away after the first sync): the wait ends on its bound with nothing settled,
+        // and each later wait would be a fresh bounded one. The resolver publishes the failure when the first ends.
+        var registry = new MeshRegistry(new RegistrySnapshot(1, [new MeshCluster(Reviews, [])]));
+        var demand = new BoundedDemand();
+        registry.Demand = demand;
+        var published = new TaskCompletionSource<ResolverResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var resolver = new MeshXdsResolver(new MeshRouter(registry), XdsTarget.Parse(new Uri("xds:///reviews:9080")), new Uri("xds:///reviews:9080"), NullLogger.Instance);
+        resolver.Start(result => published.TrySetResult(result));
+        Assert.False(published.Task.IsCompleted);
+
+        demand.EndTheBound();
+
+        var result = await published.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(GrpcStatusCode.Unavailable, result.Status.StatusCode);
+        Assert.Contains("has no routable endpoint", result.Status.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>Each wait is a new bounded one; <see cref="EndTheBound"/> ends the current one without settling anything.</summary>
+    private sealed class BoundedDemand : IServiceDemand
+    {
+        private TaskCompletionSource _current = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void EndTheBound() => Interlocked.Exchange(ref _current, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+        public void OnServiceUsed(MeshService service)
+        {
+        }
+
+        public Task WhenEndpointsKnown(MeshService service) => Volatile.Read(ref _current).Task;
+    }
+
     /// <summary>Every wait goes on until <see cref="Settle"/>.</summary>
     private sealed class PendingDemand : IServiceDemand
     {
