@@ -27,8 +27,18 @@ public sealed record FakePeerTls
     /// <summary>The SNI; <see langword="null"/> (the default) sends Istio's <c>outbound_.PORT_.SUBSET_.HOST</c>.</summary>
     public string? Sni { get; init; }
 
-    /// <summary>The ALPN protocols; Istio's <c>istio-peer-exchange</c>, <c>istio</c> by default.</summary>
-    public IReadOnlyList<string> AlpnProtocols { get; init; } = ["istio-peer-exchange", "istio"];
+    /// <summary>The ALPN protocols; Istio's <c>istio-peer-exchange</c>, <c>istio</c> by default. A copy of the list given.</summary>
+    public IReadOnlyList<string> AlpnProtocols
+    {
+        get => _alpnProtocols;
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            _alpnProtocols = [.. value];
+        }
+    }
+
+    private readonly IReadOnlyList<string> _alpnProtocols = ["istio-peer-exchange", "istio"];
 
     /// <summary>
     /// Whether the identities go in the untyped <c>match_subject_alt_names</c> (as Istio before 1.15 sent them) rather

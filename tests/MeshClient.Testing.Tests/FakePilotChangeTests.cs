@@ -79,6 +79,28 @@ public sealed class FakePilotChangeTests : FakePilotTestBase
         Assert.Equal("10.2.0.7", Assignments(again).Single().Endpoints.Single().LbEndpoints.Single().Endpoint.Address.SocketAddress.Address);
     }
 
+    [Fact]
+    public async Task V2_and_v3_streams_each_get_their_own_resources_after_a_change()
+    {
+        SetReviews();
+        var (v2, v2Cds) = await OpenWithCdsAsync(FakePilot.ClusterTypeUrlV2, FakePilot.AdsMethodV2);
+        var (v3, v3Cds) = await OpenWithCdsAsync();
+        await v2.SendAsync(Requests.Ack(v2Cds));
+        await v3.SendAsync(Requests.Ack(v3Cds));
+        await Pilot.WaitForRequestAsync(r => r.IsAck && r.ResponseNonce == v2Cds.Nonce, Timeout);
+        await Pilot.WaitForRequestAsync(r => r.IsAck && r.ResponseNonce == v3Cds.Nonce, Timeout);
+
+        SetRatings("10.2.0.1");
+
+        var v2After = await v2.ReadAsync();
+        var v3After = await v3.ReadAsync();
+        Assert.All(v2After.Resources, r => Assert.Equal(FakePilot.ClusterTypeUrlV2, r.TypeUrl));
+        Assert.All(v3After.Resources, r => Assert.Equal(FakePilot.ClusterTypeUrlV3, r.TypeUrl));
+        Assert.Equal(5, v2After.Resources.Count);
+        Assert.Equal(5, v3After.Resources.Count);
+        Assert.Equal(v3Cds.Resources, v3After.Resources.Where(r => v3Cds.Resources.Contains(r)));
+    }
+
     /// <summary>Opens a stream, acknowledges its CDS and subscribes to <paramref name="names"/>' endpoints.</summary>
     private async Task<(AdsTestCall Call, DiscoveryResponse Cds)> SubscribedAsync(params string[] names)
     {

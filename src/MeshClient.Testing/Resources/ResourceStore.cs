@@ -190,7 +190,8 @@ internal sealed class ResourceStore
         var tls = _peerTls.GetValueOrDefault((service.Host, service.Port));
         if (!_packed.TryGetValue(key, out var packed) || !ReferenceEquals(packed.Service, service) || !ReferenceEquals(packed.Tls, tls))
         {
-            packed = new PackedService(service, tls);
+            // Load assignments do not depend on the mTLS settings: a new TLS for the same service keeps them.
+            packed = new PackedService(service, tls, packed is not null && ReferenceEquals(packed.Service, service) ? packed.Assignments : null);
             _packed[key] = packed;
         }
 
@@ -221,20 +222,6 @@ internal sealed class ResourceStore
                 _serviceByCluster.Remove(clusterName);
             }
         }
-    }
-
-    /// <summary>One service's packed resources of one type URL, for the service object and mTLS settings they were made from.</summary>
-    private sealed class PackedService(FakeService service, FakePeerTls? tls)
-    {
-        public FakeService Service { get; } = service;
-
-        public FakePeerTls? Tls { get; } = tls;
-
-        /// <summary>Its clusters (CDS), once packed.</summary>
-        public (ImmutableArray<Any> Resources, ImmutableArray<string> Names)? Clusters { get; set; }
-
-        /// <summary>Its load assignments (EDS) packed so far, by cluster name.</summary>
-        public Dictionary<string, Any> Assignments { get; } = new(StringComparer.Ordinal);
     }
 
     private sealed class ServiceKeyComparer : IComparer<(string Host, int Port)>

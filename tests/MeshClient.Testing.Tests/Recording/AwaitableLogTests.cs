@@ -92,14 +92,19 @@ public sealed class AwaitableLogTests
             var log = new AwaitableLog<Item>("item");
             using var start = new Barrier(4);
             var wait = log.WaitAsync(item => item.Matches, Bound, CancellationToken.None);
-            var adders = Enumerable.Range(0, 4).Select(adder => Task.Run(() =>
-            {
-                start.SignalAndWait(Bound);
-                for (var i = 0; i < 25; i++)
+            // Threads of their own: four adders blocked on the barrier would wait for the thread pool to grow.
+            var adders = Enumerable.Range(0, 4).Select(adder => Task.Factory.StartNew(
+                () =>
                 {
-                    log.Add(n => new Item(n, Matches: n % 7 == 3));
-                }
-            })).ToArray();
+                    start.SignalAndWait(Bound);
+                    for (var i = 0; i < 25; i++)
+                    {
+                        log.Add(n => new Item(n, Matches: n % 7 == 3));
+                    }
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default)).ToArray();
             await Task.WhenAll(adders).WaitAsync(Bound);
 
             var found = await wait.WaitAsync(Bound);
