@@ -64,7 +64,7 @@ public sealed class WeightedSequenceTests
     [Fact]
     public void Scaled_down_weights_keep_a_zero_weight_at_zero()
     {
-        var sequence = WeightedSequence.Create([1_000_000, 0, 3_000_000]);
+        var sequence = WeightedSequence.Create([1_000_001, 0, 3_000_000]);
 
         Assert.Equal(0, sequence.CountPerPeriod(1));
         Assert.DoesNotContain(1, Enumerable.Range(0, 2 * sequence.Period).Select(_ => sequence.Next()));
