@@ -1,3 +1,4 @@
+using CsCheck;
 using MeshClient.LoadBalancing;
 
 namespace MeshClient.Tests.LoadBalancing;
@@ -30,4 +31,16 @@ public sealed class FastModulusTests
     [InlineData(-1)]
     public void A_divisor_below_one_is_refused(int divisor) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new FastModulus(divisor));
+
+    [Fact]
+    public void Remainder_and_quotient_equal_the_operators_for_any_divisor_and_position()
+    {
+        var divisors = Gen.OneOf(Gen.Int[1, 64], Gen.Int[1, 1 << 20], Gen.Int[1, int.MaxValue]);
+        Gen.Select(divisors, Gen.UInt).Sample((divisor, position) =>
+        {
+            var modulus = new FastModulus(divisor);
+            Assert.Equal(position % (uint)divisor, modulus.Remainder(position));
+            Assert.Equal(position / (uint)divisor, modulus.Quotient(position));
+        }, iter: 20_000);
+    }
 }

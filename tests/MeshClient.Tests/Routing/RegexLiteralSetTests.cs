@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CsCheck;
 using MeshClient.Routing;
 
 namespace MeshClient.Tests.Routing;
@@ -94,5 +95,49 @@ public sealed class RegexLiteralSetTests
         Assert.Equal(0, router.Route(new RouteRequest("reviews"), MeshFixtures.Headers(("X-User", "bob"))).RuleIndex);
         Assert.Equal(1, router.Route(new RouteRequest("reviews"), MeshFixtures.Headers(("X-User", "bobby"))).RuleIndex);
         Assert.Equal(1, router.Route(new RouteRequest("reviews"), MeshFixtures.Headers(("X-User", "Bob"))).RuleIndex);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("^")]
+    [InlineData("$")]
+    [InlineData("^$")]
+    [InlineData(@"^anna\$")] // an escaped dollar is a literal, not an anchor
+    [InlineData("^anna")] // a prefix
+    [InlineData("anna$")] // a suffix
+    [InlineData("^a..$")] // a dot that is not escaped is any character
+    [InlineData("^(anna|bob)$", RegexOptions.RightToLeft)]
+    [InlineData("^(anna|bob)$", RegexOptions.IgnorePatternWhitespace)]
+    public void Patterns_that_are_not_a_whole_anchored_alternation_stay_a_regex(string pattern, RegexOptions options = RegexOptions.None) =>
+        Assert.Null(RegexLiteralSet.TryCreate(new Regex(pattern, ParserOptions | options)));
+
+    [Fact]
+    public void Any_alternation_of_literals_answers_as_the_regex_does()
+    {
+        // Literals of letters in both cases, digits, '_', '-' and '.', tested with themselves, case variants,
+        // prefixes, extensions and a final newline, in scanned (up to MaxScanned) and hashed sets.
+        var literal = Gen.Char["aAbB1_-."].Array[1, 5].Select(c => new string(c));
+        var gen = Gen.Select(literal.Array[1, 14], Gen.Bool, Gen.Int[0, 2], Gen.Char["aAbB1_-.\n"].Array[0, 6].Select(c => new string(c)).Array[0, 6]);
+        gen.Sample((literals, ignoreCase, group, others) =>
+        {
+            var alternation = string.Join('|', literals.Select(l => l.Replace(".", @"\.", StringComparison.Ordinal)));
+            var pattern = group switch
+            {
+                0 => "^(" + alternation + ")$",
+                1 => "^(?:" + alternation + ")$",
+                _ => literals.Length == 1 ? "^" + alternation + "$" : "^(" + alternation + ")$",
+            };
+            var regex = new Regex(pattern, ParserOptions | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None));
+            var set = RegexLiteralSet.TryCreate(regex);
+            Assert.NotNull(set);
+            Assert.Equal(literals.Distinct(ignoreCase ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal).Count(), set.Values.Count);
+
+            var values = literals.SelectMany(l => new[] { l, l.ToUpperInvariant(), l.ToLowerInvariant(), l + "\n", l + "\n\n", l[..^1], l + "a", "\n" + l })
+                .Concat(others).Append(string.Empty).Append("\n");
+            foreach (var value in values)
+            {
+                Assert.True(regex.IsMatch(value) == set.Matches(value), $"'{value}' against {pattern}");
+            }
+        }, iter: 400);
     }
 }
