@@ -40,9 +40,7 @@ public sealed class MeshXdsResolverTests
 
         resolver.Start(results.Add);
 
-        var published = Assert.Single(results);
-        Assert.Equal(GrpcStatusCode.Unavailable, published.Status.StatusCode);
-        Assert.Contains("has no routable endpoint", published.Status.Detail, StringComparison.Ordinal);
+        AssertNoRoutableEndpoint(Assert.Single(results));
     }
 
     [Fact]
@@ -51,20 +49,13 @@ public sealed class MeshXdsResolverTests
         // The ADS client publishes an empty assignment (or nothing, when the does-not-exist rule fires) and then
         // settles the wait: no registry change follows the settling, so the resolver must watch the wait itself, or
         // the channel's calls wait for their deadline instead of failing UNAVAILABLE.
-        var registry = new MeshRegistry(new RegistrySnapshot(1, [new MeshCluster(Reviews, [])]));
         var demand = new PendingDemand();
-        registry.Demand = demand;
-        var published = new TaskCompletionSource<ResolverResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var resolver = new MeshXdsResolver(new MeshRouter(registry), XdsTarget.Parse(new Uri("xds:///reviews:9080")), new Uri("xds:///reviews:9080"), NullLogger.Instance);
-
-        resolver.Start(result => published.TrySetResult(result));
-        Assert.False(published.Task.IsCompleted);
+        var (resolver, published) = StartWithoutEndpoints(demand);
+        using var _ = resolver;
 
         demand.Settle();
 
-        var result = await published.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(GrpcStatusCode.Unavailable, result.Status.StatusCode);
-        Assert.Contains("has no routable endpoint", result.Status.Detail, StringComparison.Ordinal);
+        AssertNoRoutableEndpoint(await published.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
@@ -72,17 +63,29 @@ public sealed class MeshXdsResolverTests
     {
         // Pilot never answers (it went away after the first sync): the wait ends on its bound with nothing settled,
         // and each later wait would be a fresh bounded one. The resolver publishes the failure when the first ends.
-        var registry = new MeshRegistry(new RegistrySnapshot(1, [new MeshCluster(Reviews, [])]));
         var demand = new BoundedDemand();
-        registry.Demand = demand;
-        var published = new TaskCompletionSource<ResolverResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var resolver = new MeshXdsResolver(new MeshRouter(registry), XdsTarget.Parse(new Uri("xds:///reviews:9080")), new Uri("xds:///reviews:9080"), NullLogger.Instance);
-        resolver.Start(result => published.TrySetResult(result));
-        Assert.False(published.Task.IsCompleted);
+        var (resolver, published) = StartWithoutEndpoints(demand);
+        using var _ = resolver;
 
         demand.EndTheBound();
 
-        var result = await published.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        AssertNoRoutableEndpoint(await published.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>Starts a resolver of reviews, which has no endpoints yet, over <paramref name="demand"/>; checks that it publishes nothing at once.</summary>
+    private static (MeshXdsResolver Resolver, Task<ResolverResult> FirstPublished) StartWithoutEndpoints(IServiceDemand demand)
+    {
+        var registry = new MeshRegistry(new RegistrySnapshot(1, [new MeshCluster(Reviews, [])]));
+        registry.Demand = demand;
+        var published = new TaskCompletionSource<ResolverResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var resolver = new MeshXdsResolver(new MeshRouter(registry), XdsTarget.Parse(new Uri("xds:///reviews:9080")), new Uri("xds:///reviews:9080"), NullLogger.Instance);
+        resolver.Start(result => published.TrySetResult(result));
+        Assert.False(published.Task.IsCompleted);
+        return (resolver, published.Task);
+    }
+
+    private static void AssertNoRoutableEndpoint(ResolverResult result)
+    {
         Assert.Equal(GrpcStatusCode.Unavailable, result.Status.StatusCode);
         Assert.Contains("has no routable endpoint", result.Status.Detail, StringComparison.Ordinal);
     }
