@@ -6,7 +6,10 @@ using MeshClient.Tests.DependencyInjection;
 using MeshClient.Tests.Http;
 using MeshClient.Tests.Routing;
 using Microsoft.AspNetCore.Http;
+using MeshClient.LoadBalancing;
+using MeshClient.Resilience;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MeshClient.Tests.Resilience;
 
@@ -103,5 +106,44 @@ public sealed class MeshRetryPipelineTests : IDisposable
         var activity = Assert.Single(_stopped);
         Assert.Null(activity.GetTagItem("meshclient.retries"));
         Assert.Equal(1, activity.GetTagItem("meshclient.attempts"));
+    }
+
+    [Fact]
+    public async Task A_retry_after_a_connection_failure_logs_the_exception_type_and_message()
+    {
+        var backends = await TestBackend.StartManyAsync("dead", "alive");
+        try
+        {
+            await backends[0].StopAsync();
+            var logs = new RecordingLogger();
+            using var loggers = LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Information).AddProvider(new RecordingLoggerProvider(logs)));
+            var router = new MeshRouter(MeshTestRegistry.Create(Service, backends), options: MeshTestRegistry.InOrder());
+            using var client = MeshClients.Create(router, MeshClients.Options(o => o.Retry.OnNext = 1), loggers: loggers);
+
+            Assert.Equal("alive", await client.GetIdAsync($"http://{Service}:9080/"));
+
+            var retry = Assert.Single(logs.Entries, e => e.EventId.Id == 4001).Message;
+            Assert.Contains("(retry 1) on another endpoint", retry, StringComparison.Ordinal);
+            Assert.Contains($"after 127.0.0.1:{backends[0].Port} answered HttpRequestException: ", retry, StringComparison.Ordinal);
+            Assert.Contains("; delay 00:00:00", retry, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var backend in backends)
+            {
+                await backend.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public void Retries_off_build_no_pipeline()
+    {
+        var settings = new RetrySettings(false, 1, 1, MeshRetryBackoff.Zero, TimeSpan.Zero, TimeSpan.Zero, false);
+        Assert.Null(MeshRetryPipeline.Create(settings, TimeProvider.System, SharedRandomSource.Instance, null, NullLogger.Instance));
+        Assert.Null(MeshRetryPipeline.Create(settings with { Enabled = true, OnSame = 0, OnNext = 0 }, TimeProvider.System, SharedRandomSource.Instance, null, NullLogger.Instance));
+        var pipeline = MeshRetryPipeline.Create(settings with { Enabled = true, OnSame = 2 }, TimeProvider.System, SharedRandomSource.Instance, null, NullLogger.Instance);
+        Assert.NotNull(pipeline);
+        Assert.Equal(2, pipeline.OnSame);
     }
 }
