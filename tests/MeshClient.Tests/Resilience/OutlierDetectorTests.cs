@@ -266,6 +266,22 @@ public sealed class OutlierDetectorTests
         Assert.Equal([30, 30, 60], times.Select(t => (int)t.TotalSeconds));
     }
 
+    [Fact]
+    public void An_endpoint_is_back_at_the_very_end_of_its_ejection_while_a_later_ejection_lasts()
+    {
+        var detector = new OutlierDetector(Settings, _time);
+        Eject(detector, _a, 4);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Eject(detector, _b, 4);
+
+        // At 30 s _a's ejection ends; _b's lasts until 40 s.
+        _time.Advance(TimeSpan.FromSeconds(20));
+        Assert.False(detector.IsEjected(_a));
+        Assert.True(detector.IsEjected(_b));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.False(detector.IsEjected(_b));
+    }
+
     private static void Eject(OutlierDetector detector, MeshEndpoint endpoint, int count)
     {
         for (var i = 0; i < Settings.ConsecutiveFailures; i++)

@@ -82,6 +82,44 @@ public sealed class ServiceOutlierDetectorsTests
         Assert.NotNull(outliers.Find(reviews));
     }
 
+    [Fact]
+    public async Task The_first_registry_version_is_pruned_too()
+    {
+        var registry = new MeshRegistry(Snapshot(withOther: false));
+        Assert.Equal(1, registry.Version);
+        var service = Service(registry, MeshFixtures.ReviewsHost);
+        var outliers = new ServiceOutlierDetectors(Settings, _time);
+
+        // A failure of an endpoint the registry does not hold (it left before the first snapshot was pruned).
+        outliers.GetOrCreate(service).ReportFailure(MeshFixtures.Endpoint("10.9.9.9"), 4);
+        outliers.GetOrCreate(service).ReportFailure(service.AllEndpoints!.Endpoints[0], 4);
+        Assert.Equal(2, outliers.GetOrCreate(service).RecordCount);
+
+        outliers.PruneIfStale(registry);
+        await outliers.Pruned.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, outliers.GetOrCreate(service).RecordCount);
+    }
+
+    [Fact]
+    public void Arguments_are_required()
+    {
+        var registry = new MeshRegistry(Snapshot(withOther: false));
+        var service = Service(registry, MeshFixtures.ReviewsHost);
+        var endpoint = service.AllEndpoints!.Endpoints[0];
+        var outliers = new ServiceOutlierDetectors(Settings, _time);
+
+        Assert.Throws<ArgumentNullException>(() => new ServiceOutlierDetectors(null!, _time));
+        Assert.Throws<ArgumentNullException>(() => outliers.GetOrCreate(null!));
+        Assert.Throws<ArgumentNullException>(() => outliers.PruneIfStale(null!));
+        Assert.Throws<ArgumentNullException>(() => outliers.Prune(null!));
+        Assert.Throws<ArgumentNullException>(() => ServiceOutlierDetectors.EndpointCount(null!));
+        Assert.Throws<ArgumentNullException>(() => outliers.Report(null!, service, endpoint, true, out _));
+        Assert.Throws<ArgumentNullException>(() => outliers.Report(registry, null!, endpoint, true, out _));
+        Assert.Throws<ArgumentNullException>(() => outliers.Report(registry, service, null!, true, out _));
+        Assert.Equal(0, outliers.Count);
+    }
+
     private static MeshService Service(MeshRegistry registry, string host)
     {
         Assert.True(registry.Current.TryFindService(host, 9080, "default", out var service));
