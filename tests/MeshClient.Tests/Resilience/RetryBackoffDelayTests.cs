@@ -52,6 +52,39 @@ public sealed class RetryBackoffDelayTests
         Assert.Equal(Max, RetryBackoffDelay.Compute(settings, int.MaxValue, new FixedRandom(0.5)));
     }
 
+    [Fact]
+    public void A_negative_retry_index_is_rejected()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => RetryBackoffDelay.Compute(Settings(MeshRetryBackoff.Exponential), -1, new FixedRandom(0.5)));
+    }
+
+    [Fact]
+    public void Exponential_takes_the_maximum_once_doubling_would_pass_it_even_by_one_tick()
+    {
+        // 500 ticks doubles to 1000, within 1001; 1000 doubled would pass it, so the next delay is the maximum itself.
+        var settings = new RetrySettings(true, 0, 5, MeshRetryBackoff.Exponential, TimeSpan.FromTicks(500), TimeSpan.FromTicks(1001), false);
+        var delays = Enumerable.Range(0, 4).Select(i => RetryBackoffDelay.Compute(settings, i, new FixedRandom(0.5)).Ticks);
+        Assert.Equal([500L, 1000L, 1001L, 1001L], delays);
+    }
+
+    [Fact]
+    public void Exponential_with_an_unbounded_maximum_keeps_doubling_without_overflow()
+    {
+        var settings = new RetrySettings(true, 0, 5, MeshRetryBackoff.Exponential, TimeSpan.FromSeconds(1), TimeSpan.MaxValue, false);
+        Assert.Equal(TimeSpan.FromSeconds(8), RetryBackoffDelay.Compute(settings, 3, new FixedRandom(0.5)));
+        Assert.Equal(TimeSpan.MaxValue, RetryBackoffDelay.Compute(settings, 100, new FixedRandom(0.5)));
+    }
+
+    [Theory]
+    [InlineData(MeshRetryBackoff.Jittered)]
+    [InlineData(MeshRetryBackoff.Exponential)]
+    public void A_maximum_below_the_minimum_waits_the_minimum(MeshRetryBackoff kind)
+    {
+        // The options validator rejects such settings; the computation still never goes below the minimum.
+        var settings = new RetrySettings(true, 0, 5, kind, Max, Min, false);
+        Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(Max, RetryBackoffDelay.Compute(settings, i, new FixedRandom(0.9))));
+    }
+
     private static RetrySettings Settings(MeshRetryBackoff kind) => new(true, 0, 5, kind, Min, Max, false);
 
     private sealed class FixedRandom(double value) : IRandomSource

@@ -124,6 +124,104 @@ public sealed class RetryClassifierTests
         Assert.True(RetryClassifier.IsEndpointFailure(CallKind.GrpcUnary, unavailable));
     }
 
+    [Theory]
+    [InlineData("GET", true)]
+    [InlineData("HEAD", true)]
+    [InlineData("OPTIONS", true)]
+    [InlineData("PUT", true)]
+    [InlineData("DELETE", true)]
+    [InlineData("TRACE", true)]
+    [InlineData("POST", false)]
+    [InlineData("PATCH", false)]
+    [InlineData("CONNECT", false)]
+    public void Idempotent_methods_are_those_of_rfc_9110(string method, bool expected)
+    {
+        Assert.Equal(expected, RetryClassifier.IsIdempotent(new HttpMethod(method)));
+        using var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal(expected, RetryClassifier.MayRetry(CallKind.Http, Request(new HttpMethod(method)), false, unavailable, null));
+    }
+
+    [Theory]
+    [InlineData(HttpRequestError.ConnectionError, true)]
+    [InlineData(HttpRequestError.NameResolutionError, true)]
+    [InlineData(HttpRequestError.SecureConnectionError, true)]
+    [InlineData(HttpRequestError.ResponseEnded, false)]
+    [InlineData(HttpRequestError.Unknown, false)]
+    [InlineData(HttpRequestError.ProxyTunnelError, false)]
+    public void Connection_failures_are_errors_before_the_request_reached_the_endpoint(HttpRequestError error, bool expected)
+    {
+        var exception = new HttpRequestException(error, "failed");
+        Assert.Equal(expected, RetryClassifier.IsConnectionFailure(exception));
+        Assert.Equal(expected, RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Get), false, null, exception));
+        Assert.False(RetryClassifier.IsConnectionFailure(new IOException("failed")));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.BadGateway, true)]
+    [InlineData(HttpStatusCode.ServiceUnavailable, true)]
+    [InlineData(HttpStatusCode.GatewayTimeout, true)]
+    [InlineData(HttpStatusCode.InternalServerError, false)]
+    [InlineData(HttpStatusCode.OK, false)]
+    public void Grpc_unary_retries_a_gateway_failure_without_a_grpc_status(HttpStatusCode status, bool expected)
+    {
+        // A proxy in the path answers 502/503/504 without any gRPC status: the call never reached a gRPC server.
+        using var response = new HttpResponseMessage(status);
+        Assert.Equal(expected, RetryClassifier.MayRetry(CallKind.GrpcUnary, Request(HttpMethod.Post), false, response, null));
+    }
+
+    [Theory]
+    [InlineData("14", true)]
+    [InlineData("13", false)]
+    [InlineData("0", false)]
+    [InlineData(" 14", false)]
+    [InlineData("+14", false)]
+    [InlineData("unavailable", false)]
+    public void Trailers_only_unavailable_is_the_grpc_status_14_exactly(string status, bool expected)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.OK);
+        response.Headers.TryAddWithoutValidation("grpc-status", status);
+        Assert.Equal(expected, RetryClassifier.IsTrailersOnlyUnavailable(response));
+    }
+
+    [Fact]
+    public void A_response_without_a_grpc_status_is_not_trailers_only_unavailable()
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        Assert.False(RetryClassifier.IsTrailersOnlyUnavailable(response));
+        Assert.True(RetryClassifier.IsEndpointFailure(CallKind.GrpcUnary, response));
+    }
+
+    [Theory]
+    [InlineData("application/grpc", true)]
+    [InlineData("application/grpc+proto", true)]
+    [InlineData("Application/GRPC", true)]
+    [InlineData("application/json", false)]
+    [InlineData("text/plain", false)]
+    public void Grpc_is_recognised_by_a_content_type_starting_with_application_grpc(string contentType, bool grpc)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://reviews:9080/svc/Method") { Content = new ByteArrayContent([0, 0, 0, 0, 0]) };
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        Assert.Equal(grpc ? CallKind.GrpcUnary : CallKind.Http, RetryClassifier.Classify(request));
+    }
+
+    [Fact]
+    public void A_content_without_a_content_type_is_plain_http()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "http://reviews:9080/") { Content = new StreamContent(new UnseekableStream()) };
+        Assert.Equal(CallKind.Http, RetryClassifier.Classify(request));
+    }
+
+    [Fact]
+    public void Json_content_bodies_can_be_sent_again()
+    {
+        using var unavailable = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        var json = System.Net.Http.Json.JsonContent.Create(new { rating = 5 });
+        Assert.True(RetryClassifier.IsReplayable(json));
+        Assert.True(RetryClassifier.MayRetry(CallKind.Http, Request(HttpMethod.Put, json), false, unavailable, null));
+        Assert.True(RetryClassifier.IsReplayable(null));
+        Assert.False(RetryClassifier.IsReplayable(new StreamContent(new UnseekableStream())));
+    }
+
     private static HttpRequestMessage Request(HttpMethod method, HttpContent? content = null) =>
         new(method, "http://reviews:9080/") { Content = content };
 

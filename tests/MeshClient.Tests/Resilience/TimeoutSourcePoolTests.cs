@@ -109,4 +109,27 @@ public sealed class TimeoutSourcePoolTests
         await cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(reused.IsCancellationRequested);
     }
+
+    [Fact]
+    public void A_source_cancelled_while_idle_in_the_pool_is_disposed_on_the_next_rent_and_not_handed_out()
+    {
+        var pool = new TimeoutSourcePool(TimeProvider.System);
+        var returned = pool.Rent(TimeSpan.FromMinutes(5));
+        pool.Return(returned);
+
+        // A caller that kept the source after returning it cancels it: the pool must not hand it out again.
+        returned.Cancel();
+        var next = pool.Rent(TimeSpan.FromMinutes(5));
+
+        Assert.NotSame(returned, next);
+        Assert.False(next.IsCancellationRequested);
+        Assert.Throws<ObjectDisposedException>(() => returned.CancelAfter(TimeSpan.FromSeconds(1)));
+    }
+
+    [Fact]
+    public void The_clock_and_a_returned_source_are_required()
+    {
+        Assert.Throws<ArgumentNullException>(() => new TimeoutSourcePool(null!));
+        Assert.Throws<ArgumentNullException>(() => new TimeoutSourcePool(TimeProvider.System).Return(null!));
+    }
 }
