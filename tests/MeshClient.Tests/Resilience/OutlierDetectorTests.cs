@@ -58,9 +58,7 @@ public sealed class OutlierDetectorTests
     [Fact]
     public void Ejection_time_never_exceeds_the_maximum()
     {
-        var detector = new OutlierDetector(Settings, _time);
-        var times = new List<TimeSpan>();
-        detector.Ejected += (_, time) => times.Add(time);
+        var (detector, times) = RecordingEjections();
         for (var i = 0; i < 5; i++)
         {
             Eject(detector, _a, 4);
@@ -73,9 +71,7 @@ public sealed class OutlierDetectorTests
     [Fact]
     public void Time_back_in_service_forgets_earlier_ejections()
     {
-        var detector = new OutlierDetector(Settings, _time);
-        var times = new List<TimeSpan>();
-        detector.Ejected += (_, time) => times.Add(time);
+        var (detector, times) = RecordingEjections();
         Eject(detector, _a, 4);
         _time.Advance(TimeSpan.FromSeconds(30));
         Eject(detector, _a, 4);
@@ -157,9 +153,7 @@ public sealed class OutlierDetectorTests
     [Fact]
     public void Failures_while_ejected_do_not_count_and_the_run_starts_afresh_after_the_ejection()
     {
-        var detector = new OutlierDetector(Settings, _time);
-        var times = new List<TimeSpan>();
-        detector.Ejected += (_, time) => times.Add(time);
+        var (detector, times) = RecordingEjections();
         Eject(detector, _a, 4);
         for (var i = 0; i < 10; i++)
         {
@@ -230,9 +224,7 @@ public sealed class OutlierDetectorTests
     [Fact]
     public void Healthy_time_is_forgotten_a_whole_base_period_at_a_time_counted_from_the_last_forgetting()
     {
-        var detector = new OutlierDetector(Settings, _time);
-        var times = new List<TimeSpan>();
-        detector.Ejected += (_, time) => times.Add(time);
+        var (detector, times) = RecordingEjections();
         Eject(detector, _a, 4);
         _time.Advance(TimeSpan.FromSeconds(30));
         Eject(detector, _a, 4);
@@ -252,9 +244,7 @@ public sealed class OutlierDetectorTests
     [Fact]
     public void A_long_healthy_time_forgets_all_ejections_and_the_count_grows_again_from_one()
     {
-        var detector = new OutlierDetector(Settings, _time);
-        var times = new List<TimeSpan>();
-        detector.Ejected += (_, time) => times.Add(time);
+        var (detector, times) = RecordingEjections();
         Eject(detector, _a, 4);
 
         // Five base periods healthy forget more ejections than there were: the count stops at none.
@@ -290,5 +280,14 @@ public sealed class OutlierDetectorTests
         }
 
         Assert.True(detector.IsEjected(endpoint));
+    }
+
+    /// <summary>A detector on <see cref="Settings"/> and the test's clock, and the ejection times it raises, in order.</summary>
+    private (OutlierDetector Detector, List<TimeSpan> Times) RecordingEjections()
+    {
+        var detector = new OutlierDetector(Settings, _time);
+        var times = new List<TimeSpan>();
+        detector.Ejected += (_, time) => times.Add(time);
+        return (detector, times);
     }
 }
