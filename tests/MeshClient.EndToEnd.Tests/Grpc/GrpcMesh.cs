@@ -172,23 +172,6 @@ internal sealed class GrpcMesh : IAsyncDisposable
 
     private sealed class HostLifetime(IHost host) : IAsyncDisposable
     {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await host.StopAsync().WaitAsync(Bound);
-            }
-            finally
-            {
-                if (host is IAsyncDisposable disposable)
-                {
-                    await disposable.DisposeAsync();
-                }
-                else
-                {
-                    host.Dispose();
-                }
-            }
-        }
+        public ValueTask DisposeAsync() => new(HostShutdown.StopAndDisposeAsync(host, Bound));
     }
 }

@@ -214,15 +214,11 @@ internal sealed class MeshScenario : IAsyncDisposable
         {
             if (_app is not null)
             {
-                await _app.StopAsync().WaitAsync(Bound);
+                await HostShutdown.StopAndDisposeAsync(_app, Bound);
             }
         }
         finally
         {
-            if (_app is IAsyncDisposable app)
-            {
-                await app.DisposeAsync();
-            }
             foreach (var backend in _backends)
             {
                 await backend.DisposeAsync();

@@ -117,19 +117,10 @@ internal sealed class ScaleApp : IAsyncDisposable
     {
         try
         {
-            await _host.StopAsync().WaitAsync(Bound);
+            await HostShutdown.StopAndDisposeAsync(_host, Bound);
         }
         finally
         {
-            if (_host is IAsyncDisposable host)
-            {
-                await host.DisposeAsync();
-            }
-            else
-            {
-                _host.Dispose();
-            }
-
             _directory.Delete(recursive: true);
         }
     }
