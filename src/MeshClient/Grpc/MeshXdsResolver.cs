@@ -195,10 +195,7 @@ internal sealed partial class MeshXdsResolver : Resolver
                 key = string.Empty;
                 return null;
             }
-        }
 
-        if (addresses.Count == 0)
-        {
             var reason = $"service '{service.Host}:{service.Port.ToString(CultureInfo.InvariantCulture)}' has no routable endpoint (none is healthy, or Pilot has sent none).";
             key = "!" + reason;
             return ResolverResult.ForFailure(new Status(StatusCode.Unavailable, $"xds:/// target '{_target}': {reason}"));

@@ -90,8 +90,8 @@ internal sealed partial class PilotClientCertificate
     }
 
     /// <summary>
-    /// The certificate with its key, or <see langword="null"/> and why not: the PEM readers describe the form (no PEM
-    /// block, a key that does not match), never the content; any other failure is named by its type only.
+    /// The certificate with its key, or <see langword="null"/> and why not, in <see cref="PilotTlsFiles.Reason"/>'s
+    /// words (never the content); any other failure is named by its type only.
     /// </summary>
     private static X509Certificate2? TryCreate(byte[] certificate, byte[] key, out string problem)
     {
@@ -102,7 +102,7 @@ internal sealed partial class PilotClientCertificate
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            problem = e.Message;
+            problem = PilotTlsFiles.Reason(e);
             return null;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
